@@ -1,0 +1,45 @@
+# The course's commands. Each works from a fresh clone with only python3 >= 3.10.
+#   make venv   create/update .venv with attn_course (editable) and every pinned dependency
+#   make book   build the HTML book into _build/html (notebooks executed, -n -W)
+#   make test   unit tests + nbval over every notebook under book/
+#   make lab    JupyterLab in the venv, for running the chapters locally
+#   make lint   ruff over the package, tests and notebooks
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: venv book test unit nbval lint lab lock clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "python3 >= 3.10 is required, found " + sys.version)'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/python tools/build_book.py
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS) tests --nbval book --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=book
+
+# Re-resolve the newest versions that fit pyproject.toml and rewrite constraints.txt.
+lock:
+	rm -rf /tmp/attn-course-lock && $(PYTHON) -m venv /tmp/attn-course-lock
+	/tmp/attn-course-lock/bin/pip install --quiet -e '.[dev]'
+	{ sed -n '1,3p' constraints.txt; /tmp/attn-course-lock/bin/pip freeze --exclude-editable | sed 's/+cpu$$//'; } > constraints.new
+	mv constraints.new constraints.txt
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis

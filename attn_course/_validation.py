@@ -1,0 +1,99 @@
+"""Input checks shared by the public functions of :mod:`attn_course`.
+
+Every public function validates its inputs at the boundary and raises a
+``TypeError`` or ``ValueError`` whose message names the offending argument and
+the shapes it received, so that a learner sees *what* is wrong, not a stack of
+``RuntimeError: mat1 and mat2 shapes cannot be multiplied``.
+"""
+
+from __future__ import annotations
+
+import torch
+
+_FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+
+
+def shape_str(t: torch.Tensor) -> str:
+    """Render a tensor's shape as ``(2, 3, 4)``."""
+    return "(" + ", ".join(str(s) for s in t.shape) + ")"
+
+
+def check_tensor(name: str, value: object, *, min_dim: int = 0, floating: bool = True) -> torch.Tensor:
+    """Check that ``value`` is a tensor with at least ``min_dim`` dimensions.
+
+    ``floating=True`` also requires a floating-point dtype (fp16, bf16, fp32, fp64).
+    """
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    if value.dim() < min_dim:
+        raise ValueError(
+            f"{name} must have at least {min_dim} dimensions, got shape {shape_str(value)}"
+        )
+    if floating and value.dtype not in _FLOAT_DTYPES:
+        raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+    return value
+
+
+def check_positive_int(name: str, value: object) -> int:
+    """Check that ``value`` is a positive Python int (bools are rejected)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return value
+
+
+def check_qkv(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor) -> None:
+    """Check the shapes of an attention call: q (..., L_q, d_k), k (..., L_k, d_k), v (..., L_k, d_v)."""
+    check_tensor("query", query, min_dim=2)
+    check_tensor("key", key, min_dim=2)
+    check_tensor("value", value, min_dim=2)
+    if not (query.dtype == key.dtype == value.dtype):
+        raise TypeError(
+            f"query, key and value must share a dtype, got {query.dtype}, {key.dtype} and {value.dtype}"
+        )
+    if query.shape[-1] != key.shape[-1]:
+        raise ValueError(
+            "query and key must have the same last dimension d_k: "
+            f"query has shape {shape_str(query)} (d_k={query.shape[-1]}), "
+            f"key has shape {shape_str(key)} (d_k={key.shape[-1]})"
+        )
+    if key.shape[-2] != value.shape[-2]:
+        raise ValueError(
+            "key and value must have the same length L_k (dimension -2): "
+            f"key has shape {shape_str(key)}, value has shape {shape_str(value)}"
+        )
+    try:
+        torch.broadcast_shapes(query.shape[:-2], key.shape[:-2], value.shape[:-2])
+    except RuntimeError:
+        raise ValueError(
+            "the batch dimensions of query, key and value must broadcast: got "
+            f"query {shape_str(query)}, key {shape_str(key)}, value {shape_str(value)}"
+        ) from None
+
+
+def check_mask(mask: object, target_shape: torch.Size, *, name: str = "mask") -> torch.Tensor:
+    """Check an attention mask and return it as a bool tensor (True = may attend).
+
+    The mask must be bool or integer (nonzero = may attend) and broadcast to
+    ``target_shape`` without enlarging it. A float mask is rejected with a
+    ``TypeError``: it would be ambiguous (0/1 flags or an additive bias?).
+    """
+    if not isinstance(mask, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor of bool or int, got {type(mask).__name__}")
+    if mask.is_floating_point() or mask.is_complex():
+        raise TypeError(
+            f"{name} must be bool or integer (True/nonzero = may attend), got dtype {mask.dtype}; "
+            "a float mask is ambiguous (0/1 flags or an additive bias?), convert it with mask.bool()"
+        )
+    target = tuple(target_shape)
+    try:
+        broadcast = tuple(torch.broadcast_shapes(mask.shape, target_shape))
+    except RuntimeError:
+        broadcast = None
+    if broadcast != target:
+        raise ValueError(
+            f"{name} of shape {shape_str(mask)} cannot broadcast to the attention scores of "
+            f"shape ({', '.join(str(s) for s in target)}) = (..., L_q, L_k)"
+        )
+    return mask if mask.dtype == torch.bool else mask != 0

@@ -1,0 +1,17 @@
+import os
+
+import torch
+from hypothesis import HealthCheck, settings
+
+# Deterministic, bounded property tests. `HYPOTHESIS_PROFILE=thorough make test`
+# runs ten times as many examples.
+settings.register_profile(
+    "default", max_examples=60, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "thorough", max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+torch.set_num_threads(min(2, torch.get_num_threads()))
