@@ -64,3 +64,22 @@ def test_bad_configuration(kwargs, msg):
 def test_too_many_frames_is_refused():
     with pytest.raises(ValueError, match="MAX_FRAMES"):
         Explorer(_draw, {"freq": list(range(MAX_FRAMES + 1)), "shift": [0]})
+
+
+def test_plot_attention_and_mask_draw_what_they_are_given():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import torch
+
+    from attn_course import causal_mask
+    from attn_course.viz import plot_attention, plot_mask
+
+    weights = torch.tensor([[0.2, 0.8], [1.0, 0.0]])
+    image = plot_attention(weights, queries=["a", "b"], keys=["x", "y"], annotate=True)
+    np.testing.assert_allclose(image.get_array(), weights.numpy())
+    assert [t.get_text() for t in image.axes.texts] == ["0.20", "0.80", "1.00", "0.00"]
+    image = plot_mask(causal_mask(3))
+    np.testing.assert_array_equal(image.get_array(), np.tril(np.ones((3, 3))))
+    with pytest.raises(ValueError, match=r"weights must be 2-D \(L_q, L_k\), got shape \(2,\)"):
+        plot_attention(torch.ones(2))

@@ -1,0 +1,76 @@
+"""Plotting helpers shared by the chapters.
+
+Every function draws on a matplotlib ``Axes`` it is given (or on a new
+figure), returns what it drew, and never calls ``plt.show()``: the notebook
+decides when to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.axes import Axes
+from matplotlib.image import AxesImage
+
+
+def _as_matrix(name: str, values: torch.Tensor) -> torch.Tensor:
+    if not isinstance(values, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(values).__name__}")
+    if values.dim() != 2:
+        raise ValueError(f"{name} must be 2-D (L_q, L_k), got shape {tuple(values.shape)}")
+    return values.detach().float().cpu()
+
+
+def plot_attention(
+    weights: torch.Tensor,
+    *,
+    queries: Sequence[str] | None = None,
+    keys: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+    annotate: bool = False,
+    cmap: str = "viridis",
+    colorbar: bool = True,
+) -> AxesImage:
+    """Draw a (L_q, L_k) weight matrix as a heatmap: rows are queries, columns keys.
+
+    ``annotate=True`` writes each weight (2 decimals) in its cell, for small
+    matrices a reader can check by hand.
+    """
+    matrix = _as_matrix("weights", weights)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1 + 0.5 * matrix.shape[1], 1 + 0.5 * matrix.shape[0]))
+    image = ax.imshow(matrix.numpy(), cmap=cmap, vmin=0.0, vmax=max(1e-12, float(matrix.max())), aspect="auto")
+    ax.set_xlabel("key")
+    ax.set_ylabel("query")
+    if keys is not None:
+        ax.set_xticks(range(matrix.shape[1]), list(keys), rotation=90 if max(map(len, keys), default=0) > 2 else 0)
+    if queries is not None:
+        ax.set_yticks(range(matrix.shape[0]), list(queries))
+    if title:
+        ax.set_title(title)
+    if annotate:
+        top = float(matrix.max())
+        for i in range(matrix.shape[0]):
+            for j in range(matrix.shape[1]):
+                value = float(matrix[i, j])
+                ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                        color="black" if value > 0.6 * top else "white")
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    return image
+
+
+def plot_mask(mask: torch.Tensor, *, ax: Axes | None = None, title: str | None = None) -> AxesImage:
+    """Draw a (L_q, L_k) bool mask: filled = may attend, empty = blocked."""
+    matrix = _as_matrix("mask", mask.bool().float() if isinstance(mask, torch.Tensor) else mask)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3, 3))
+    image = ax.imshow(matrix.numpy(), cmap="Greys", vmin=0, vmax=1)
+    ax.set_xlabel("key position")
+    ax.set_ylabel("query position")
+    if title:
+        ax.set_title(title)
+    return image
