@@ -4,15 +4,40 @@ Everything the chapters, exercises and grader use is exported here.
 """
 
 from .attention import attend, attention, scaled_dot_product_scores
+from .kernel_regression import (
+    gaussian_kernel_as_dot_product,
+    gaussian_kernel_scores,
+    hard_lookup,
+    make_regression_toy,
+    nadaraya_watson,
+    query_explorer,
+    soft_lookup,
+)
 from .masks import causal_mask, padding_mask
 from .multihead import MultiHeadAttention, merge_heads, split_heads
 from .positional import sinusoidal_positional_encoding
+from .rnn_limits import attention_gradient_by_distance, rnn_gradient_by_distance, time_rnn_vs_attention
+from .scene import attention_heatmap, make_scene, plot_scene_attention, scene_explorer
 from .scoring import AdditiveAttention, GeneralAttention, dot_product_scores
 from .softmax import masked_softmax
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "attention_gradient_by_distance",
+    "attention_heatmap",
+    "gaussian_kernel_as_dot_product",
+    "gaussian_kernel_scores",
+    "hard_lookup",
+    "make_regression_toy",
+    "make_scene",
+    "nadaraya_watson",
+    "plot_scene_attention",
+    "query_explorer",
+    "rnn_gradient_by_distance",
+    "scene_explorer",
+    "soft_lookup",
+    "time_rnn_vs_attention",
     "AdditiveAttention",
     "GeneralAttention",
     "MultiHeadAttention",
