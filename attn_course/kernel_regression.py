@@ -200,13 +200,13 @@ def draw_query(
         plane.annotate(f"k{i + 1}  v={float(values[i]):g}", (kx, ky), textcoords="offset points",
                        xytext=(0, -22), ha="center", fontsize=8)
     plane.scatter([x], [y], marker="*", s=260, color="crimson", edgecolors="black", zorder=3, label="query")
-    plane.set(xlim=(-2.6, 2.6), ylim=(-2.6, 2.6), aspect="equal", title="keys (size = weight)")
-    plane.legend(loc="upper left", fontsize=8)
+    plane.set(xlim=(-2.6, 2.6), ylim=(-2.6, 2.6), aspect="equal", title="keys (size = weight), query ★",
+              xticks=[-2, 0, 2], yticks=[-2, 0, 2])
     labels = [f"k{i + 1}" for i in range(len(w))]
     bars.bar(labels, w.tolist(), color="tab:blue")
     for i, wi in enumerate(w.tolist()):
         bars.text(i, wi + 0.02, f"{wi:.2f}", ha="center", fontsize=8)
-    bars.set(ylim=(0, 1.1), ylabel="weight", title=f"output = Σ w·v = {float(output):.2f}")
+    bars.set(ylim=(0, 1.1), yticks=[0, 0.5, 1], ylabel="weight", title=f"output = Σ w·v = {float(output):.2f}")
 
 
 def query_explorer(
