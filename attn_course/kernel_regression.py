@@ -193,32 +193,38 @@ def draw_query(
     query = torch.tensor([[x, y]], dtype=keys.dtype)  # (1, 2)
     output, weights = soft_lookup(query, keys, values[:, None], temperature=temperature)
     w = weights[0]  # (L_k,)
-    plane, bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
+    # A fixed layout: the explorer draws many frames, and constrained layout would double the cost.
+    fig.set_layout_engine("none")
+    plane, bars = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1], "left": 0.06, "right": 0.98,
+                                                  "bottom": 0.16, "top": 0.9, "wspace": 0.22})
     plane.scatter(keys[:, 0], keys[:, 1], s=30 + 1500 * w, c=values, cmap="viridis",
                   vmin=float(values.min()), vmax=float(values.max()), edgecolors="black", zorder=2)
     for i, (kx, ky) in enumerate(keys.tolist()):
-        plane.annotate(f"k{i + 1}  v={float(values[i]):g}", (kx, ky), textcoords="offset points",
+        plane.annotate(f"k{i}  v={float(values[i]):g}", (kx, ky), textcoords="offset points",
                        xytext=(0, -22), ha="center", fontsize=8)
-    plane.scatter([x], [y], marker="*", s=260, color="crimson", edgecolors="black", zorder=3, label="query")
-    plane.set(xlim=(-2.6, 2.6), ylim=(-2.6, 2.6), aspect="equal", title="keys (size = weight), query ★",
+    plane.scatter([x], [y], marker="*", s=260, color="crimson", edgecolors="black", zorder=3)
+    plane.set(xlim=(-2.7, 2.7), ylim=(-2.7, 2.7), aspect="equal", title="keys (size = weight), query ★",
               xticks=[-2, 0, 2], yticks=[-2, 0, 2])
-    labels = [f"k{i + 1}" for i in range(len(w))]
+    labels = [f"k{i}\nv={float(v):g}" for i, v in enumerate(values)]
     bars.bar(labels, w.tolist(), color="tab:blue")
     for i, wi in enumerate(w.tolist()):
         bars.text(i, wi + 0.02, f"{wi:.2f}", ha="center", fontsize=8)
     bars.set(ylim=(0, 1.1), yticks=[0, 0.5, 1], ylabel="weight", title=f"output = Σ w·v = {float(output):.2f}")
+    bars.tick_params(axis="x", labelsize=8)
 
 
 def query_explorer(
     keys: torch.Tensor | None = None, values: torch.Tensor | None = None, *,
-    grid: Sequence[float] = (-2.0, -1.0, 0.0, 1.0, 2.0), temperature: float = 0.5,
+    x_values: Sequence[float] = (-2.0, -1.0, 0.0, 1.0, 2.0), y_values: Sequence[float] = (-2.0, -1.0, 0.0, 1.0, 2.0),
+    temperature: float = 0.5,
 ) -> Explorer:
     """Move a 2-D query with x and y sliders; watch the weights over the keys and the output move.
 
     Args:
         keys: (L_k, 2) key positions (default: five fixed points).
         values: (L_k,) one number per key (default: 1, 4, 2.5, 5, 3).
-        grid: the values each of the x and y sliders offers (len(grid)² static frames).
+        x_values, y_values: the positions each slider offers; the book precomputes
+            len(x_values) × len(y_values) frames.
         temperature: initial softmax temperature; a live-only slider varies it.
     """
     keys = torch.tensor(DEFAULT_KEYS) if keys is None else keys
@@ -230,7 +236,8 @@ def query_explorer(
             f"keys must be (L_k, 2) and values (L_k,), got keys {shape_str(keys)}, values {shape_str(values)}"
         )
     temperatures = sorted({0.1, 0.25, 0.5, 1.0, 2.0, _check_positive("temperature", temperature)})
-    controls = {"x": list(grid), "y": list(grid), "temperature": temperatures}
-    return Explorer(partial(draw_query, keys=keys, values=values), controls,
-                    initial={"x": grid[len(grid) // 2], "y": grid[len(grid) // 2], "temperature": temperature},
+    controls = {"x": list(x_values), "y": list(y_values), "temperature": temperatures}
+    initial = {"x": controls["x"][len(x_values) // 2], "y": controls["y"][len(y_values) // 2],
+               "temperature": temperature}
+    return Explorer(partial(draw_query, keys=keys, values=values), controls, initial=initial,
                     static=["x", "y"], figsize=(7.5, 3.6))

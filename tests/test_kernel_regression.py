@@ -174,6 +174,13 @@ def test_query_explorer_shows_the_weighted_average():
                              explorer.draw.keywords["values"][:, None], temperature=0.5)
     torch.testing.assert_close(heights.float(), weights[0])
     assert bars.get_title().startswith("output = Σ w·v = ")
+    assert [t.get_text() for t in bars.get_xticklabels()][0] == "k0\nv=1"
+
+
+def test_query_explorer_precomputes_one_frame_per_grid_point():
+    explorer = query_explorer(x_values=(-1.0, 0.0, 1.0), y_values=(0.0, 1.0))
+    assert len(explorer.frames()) == 6
+    assert {(f["x"], f["y"]) for f in explorer.frames()} == {(x, y) for x in (-1.0, 0.0, 1.0) for y in (0.0, 1.0)}
 
 
 @pytest.mark.parametrize(
