@@ -122,7 +122,7 @@ def softmax_saturation(
 
 def temperature_explorer(
     d_ks: Sequence[int] = (2, 8, 32, 128, 512),
-    temperatures: Sequence[float] = (0.25, 0.5, 1.0, 2.0, 4.0),
+    temperatures: Sequence[float] = (0.25, 1.0, 4.0),
     num_keys: int = 8,
     seed: int = 0,
 ) -> Explorer:
@@ -145,6 +145,8 @@ def temperature_explorer(
 
     def draw(fig: Figure, d_k: int, temperature: float) -> None:
         dots = k[:, :d_k] @ q[:d_k]  # (L,)
+        fig.set_layout_engine(None)  # a fixed layout renders ~40% faster than "constrained"
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.76, wspace=0.06)
         axes = fig.subplots(1, 2, sharey=True)
         panels = (
             ("unscaled: q·k / T", dots / temperature),

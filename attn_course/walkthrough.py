@@ -198,12 +198,8 @@ def step_explorer(example: WorkedExample | None = None) -> Explorer:
                 ax.set_title(f"{title}\n(not yet)", color="0.6", fontsize=9)
                 continue
             columns = example.tokens if index < 2 else [f"dim {j}" for j in range(matrix.shape[1])]
-            image = plot_attention(matrix, queries=example.tokens, keys=columns, ax=ax, colorbar=False, cmap="magma")
-            image.set_clim(float(matrix.min()), float(matrix.max()))
-            for i in range(matrix.shape[0]):
-                for j in range(matrix.shape[1]):
-                    ax.text(j, i, f"{float(matrix[i, j]):.2f}", ha="center", va="center", fontsize=8, color="tab:cyan")
-            ax.add_patch(Rectangle((-0.5, query - 0.5), matrix.shape[1], 1, fill=False, lw=2.5, ec="tab:green"))
+            plot_attention(matrix, queries=example.tokens, keys=columns, ax=ax, colorbar=False, annotate=True)
+            ax.add_patch(Rectangle((-0.5, query - 0.5), matrix.shape[1], 1, fill=False, lw=3, ec="tab:red"))
             ax.set_title(title, fontsize=9)
             if index == 2:
                 ax.set_xlabel("value dimension")

@@ -78,7 +78,7 @@ def test_bad_inputs(call, exc, msg):
 
 def test_temperature_explorer_redraws_when_sliders_move():
     explorer = temperature_explorer()
-    assert len(explorer.frames()) == 25
+    assert len(explorer.frames()) == 15
     box = explorer.widget()
     first = box.image.value
     box.sliders["d_k"].value = 512
