@@ -2,6 +2,8 @@
 
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
 from attn_course import attention, causal_mask, naive_attention, naive_attention_without_math, padding_mask
 
@@ -77,3 +79,19 @@ def test_dropout_is_applied_to_the_weights():
 def test_bad_inputs(args, exc, msg):
     with pytest.raises(exc, match=msg):
         naive_attention(*args)
+
+
+@given(
+    st.integers(1, 3), st.integers(1, 5), st.integers(1, 6), st.integers(1, 5), st.integers(0, 2**31 - 1)
+)
+def test_property_agrees_whenever_every_row_has_an_allowed_key(batch, len_q, len_k, d_k, seed):
+    g = torch.Generator().manual_seed(seed)
+    q = torch.randn(batch, len_q, d_k, generator=g)
+    k = torch.randn(batch, len_k, d_k, generator=g)
+    v = torch.randn(batch, len_k, 3, generator=g)
+    mask = torch.rand(batch, len_q, len_k, generator=g) < 0.5
+    mask[..., 0] |= ~mask.any(dim=-1)  # guarantee one allowed key per query
+    out, weights = attention(q, k, v, mask)
+    naive_out, naive_weights = naive_attention(q, k, v, mask)
+    torch.testing.assert_close(naive_weights, weights)
+    torch.testing.assert_close(naive_out, out)
