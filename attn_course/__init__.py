@@ -15,15 +15,44 @@ from .kernel_regression import (
 )
 from .masks import causal_mask, padding_mask
 from .multihead import MultiHeadAttention, merge_heads, split_heads
+from .naive import naive_attention, naive_attention_without_math
 from .positional import sinusoidal_positional_encoding
 from .rnn_limits import attention_gradient_by_distance, rnn_gradient_by_distance, time_rnn_vs_attention
+from .scaling import dot_product_variance, softmax_jacobian, softmax_saturation, temperature_explorer
 from .scene import attention_heatmap, make_scene, plot_scene_attention, scene_explorer
 from .scoring import AdditiveAttention, GeneralAttention, dot_product_scores
 from .softmax import masked_softmax
+from .walkthrough import WorkedExample, format_shape_trace, shape_trace, step_explorer, worked_example
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AdditiveAttention",
+    "GeneralAttention",
+    "MultiHeadAttention",
+    "attend",
+    "attention",
+    "causal_mask",
+    "dot_product_scores",
+    "masked_softmax",
+    "merge_heads",
+    "padding_mask",
+    "scaled_dot_product_scores",
+    "sinusoidal_positional_encoding",
+    "split_heads",
+    # part1b: chapters 3-5 (walkthrough, scaling, naive)
+    "WorkedExample",
+    "dot_product_variance",
+    "format_shape_trace",
+    "naive_attention",
+    "naive_attention_without_math",
+    "shape_trace",
+    "softmax_jacobian",
+    "softmax_saturation",
+    "step_explorer",
+    "temperature_explorer",
+    "worked_example",
+    # part1a: chapters 1-2 (rnn_limits, scene, kernel_regression)
     "attention_gradient_by_distance",
     "attention_heatmap",
     "gaussian_kernel_as_dot_product",
@@ -38,17 +67,4 @@ __all__ = [
     "scene_explorer",
     "soft_lookup",
     "time_rnn_vs_attention",
-    "AdditiveAttention",
-    "GeneralAttention",
-    "MultiHeadAttention",
-    "attend",
-    "attention",
-    "causal_mask",
-    "dot_product_scores",
-    "masked_softmax",
-    "merge_heads",
-    "padding_mask",
-    "scaled_dot_product_scores",
-    "sinusoidal_positional_encoding",
-    "split_heads",
 ]
