@@ -1,53 +1,183 @@
 """Build the book into _build/html with warnings as errors.
 
-Run by ``make book``. Notebook execution is cached by jupyter-cache, keyed on
-each notebook's code cells. A chapter's outputs also depend on
-``attn_course``, which jupyter-cache cannot see, so the cache is dropped when
-the package sources (or the pinned versions) change.
+    .venv/bin/python tools/build_book.py [--root DIR] [--jobs N]
+
+Run by ``make book``. Steps:
+
+1. Notebook execution is cached by jupyter-cache (``_build/.jupyter_cache``),
+   keyed on each notebook's code cells. A chapter's outputs also depend on
+   ``attn_course``, which jupyter-cache cannot see, so the cache is dropped when
+   the package sources (or the pinned versions) change: every chapter then runs
+   again.
+2. The chapters in ``_toc.yml`` that have no cached run are executed here,
+   ``--jobs`` at a time (default: the number of cores), each in a fresh kernel
+   in its own folder, without widget state (the book shows the explorers'
+   kernel-free HTML), and stored in the cache. If any fails, its traceback (the
+   execution report) is printed and the build stops.
+3. ``jupyter-book build -n -W --keep-going`` then renders the book; myst-nb
+   finds every notebook in the cache and executes nothing. If the build fails,
+   the execution reports it wrote are printed.
+
+``--root`` builds another book folder (the browser tests build a small fixture
+book this way); the package fingerprint is always this repository's.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "_build"
-CACHE = BUILD / ".jupyter_cache"
-STAMP = BUILD / ".attn_course.sha256"
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def package_fingerprint() -> str:
     digest = hashlib.sha256()
-    files = sorted((ROOT / "attn_course").rglob("*.py")) + [ROOT / "constraints.txt"]
+    files = sorted((REPO / "attn_course").rglob("*.py")) + [REPO / "constraints.txt"]
     for path in files:
-        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(str(path.relative_to(REPO)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def main() -> int:
+def toc_notebooks(root: Path) -> list[Path]:
+    """The .ipynb files that _toc.yml puts in the book, in reading order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    entries = [toc["root"]]
+
+    def walk(items: list[dict]) -> None:
+        for item in items:
+            if "file" in item:
+                entries.append(item["file"])
+            walk(item.get("sections", []))
+
+    walk(toc.get("chapters", []))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    paths = [root / f"{entry}.ipynb" for entry in entries]
+    return [path for path in paths if path.exists()]
+
+
+def execute_notebook(path: str, timeout: int) -> tuple[str, str | None, float, str | None]:
+    """Run one notebook in a fresh kernel in its folder. Returns (path, notebook JSON, seconds, traceback)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, allow_errors=False, record_timing=False, store_widget_state=False,
+        resources={"metadata": {"path": str(Path(path).parent)}},
+    )
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except Exception:  # noqa: BLE001 - every failure becomes an execution report
+        return path, None, time.perf_counter() - start, traceback.format_exc()
+    return path, nbformat.writes(nb), time.perf_counter() - start, None
+
+
+def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
+    """Execute, in parallel, the notebooks with no cached run; cache the results. Returns #failures."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(str(cache_dir))
+    stale = []
+    for path in toc_notebooks(root):
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            stale.append(path)
+    if not stale:
+        print("execution: every notebook is cached", flush=True)
+        return 0
+    workers = max(1, min(jobs, len(stale)))
+    print(f"execution: {len(stale)} notebook(s) to run, {workers} at a time", flush=True)
+    # Kernels inherit this: keep each one's torch/BLAS threads to its share of the cores.
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    env_before = {key: os.environ.get(key) for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    for key, value in env_before.items():
+        if value is None:
+            os.environ[key] = threads
+    failures = 0
+    start = time.perf_counter()
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(execute_notebook, str(path), timeout) for path in stale]
+            for future in futures:
+                path, text, seconds, error = future.result()
+                name = Path(path).relative_to(root)
+                if error is not None:
+                    failures += 1
+                    print(f"\n===== execution report: {name} (failed after {seconds:.1f} s) =====\n{error}", flush=True)
+                    report = root / "_build" / "html" / "reports" / f"{name.with_suffix('')}.err.log"
+                    report.parent.mkdir(parents=True, exist_ok=True)
+                    report.write_text(error)
+                    continue
+                nb = nbformat.reads(text, as_version=4)
+                cache.cache_notebook_bundle(
+                    CacheBundleIn(nb, str(Path(path)), data={"execution_seconds": seconds}),
+                    check_validity=False, overwrite=True,
+                )
+                print(f"execution: {seconds:6.1f} s  {name}", flush=True)
+    finally:
+        for key, value in env_before.items():
+            if value is None:
+                os.environ.pop(key, None)
+    print(f"execution: done in {time.perf_counter() - start:.1f} s wall", flush=True)
+    return failures
+
+
+def print_reports(build: Path, root: Path) -> int:
+    reports = sorted((build / "html" / "reports").rglob("*.log"))
+    for report in reports:
+        print(f"\n===== execution report: {report.relative_to(root)} =====")
+        print(report.read_text(errors="replace"))
+    return len(reports)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=REPO, help="book folder with _config.yml and _toc.yml")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("BOOK_JOBS", os.cpu_count() or 1)))
+    parser.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    build, started = root / "_build", time.perf_counter()
+    cache, stamp = build / ".jupyter_cache", build / ".attn_course.sha256"
+
     fingerprint = package_fingerprint()
-    if CACHE.exists() and (not STAMP.exists() or STAMP.read_text() != fingerprint):
+    if cache.exists() and (not stamp.exists() or stamp.read_text() != fingerprint):
         print("attn_course changed since the last build: dropping the execution cache")
-        shutil.rmtree(CACHE)
+        shutil.rmtree(cache)
+    shutil.rmtree(build / "html" / "reports", ignore_errors=True)
+    build.mkdir(exist_ok=True)
+
+    failures = execute_stale(root, cache, args.jobs, args.timeout)
+    if failures:
+        print(f"\nmake book failed: {failures} notebook(s) raised; execution report(s) above")
+        return 1
+    stamp.write_text(fingerprint)
+
     jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(ROOT), "--builder", "html", "-n", "-W", "--keep-going"]
+    cmd = [str(jb), "build", str(root), "--builder", "html", "-n", "-W", "--keep-going"]
     print("+", " ".join(cmd), flush=True)
-    result = subprocess.run(cmd, cwd=ROOT)
+    result = subprocess.run(cmd, cwd=root)
     if result.returncode != 0:
-        reports = sorted((BUILD / "html" / "reports").rglob("*.log"))
-        for report in reports:
-            print(f"\n===== execution report: {report.relative_to(ROOT)} =====")
-            print(report.read_text(errors="replace"))
-        print(f"\nmake book failed (exit {result.returncode}); {len(reports)} execution report(s) above")
+        count = print_reports(build, root)
+        print(f"\nmake book failed (exit {result.returncode}); {count} execution report(s) above")
         return result.returncode
-    BUILD.mkdir(exist_ok=True)
-    STAMP.write_text(fingerprint)
-    print(f"Book built: {BUILD / 'html' / 'index.html'}")
+    print(f"Book built in {time.perf_counter() - started:.1f} s: {build / 'html' / 'index.html'}")
     return 0
 
 
