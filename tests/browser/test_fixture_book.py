@@ -92,6 +92,14 @@ def test_fixture_build_executes_without_widget_state(fixture_book):
     assert (fixture_book / "_static" / "vendor" / "mermaid" / "mermaid.min.js").exists()
 
 
+def test_fixture_notebook_page_has_launch_and_download_buttons(fixture_book):
+    page = (fixture_book / "book" / "explore.html").read_text()
+    assert "https://mybinder.org/v2/gh/attn-course/attn-course/main?urlpath=lab/tree/book/explore.ipynb" in page
+    assert "https://colab.research.google.com/github/attn-course/attn-course/blob/main/book/explore.ipynb" in page
+    assert 'href="../_sources/book/explore.ipynb"' in page
+    assert 'href="https://github.com/attn-course/attn-course"' in page
+
+
 def test_fixture_pages_render_offline_and_explorer_responds(fixture_book, browser):
     pages = book_pages(fixture_book)
     assert {"book/intro.html", "book/explore.html"} <= set(pages)
