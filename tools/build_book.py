@@ -6,9 +6,11 @@ Run by ``make book``. Steps:
 
 1. Notebook execution is cached by jupyter-cache (``_build/.jupyter_cache``),
    keyed on each notebook's code cells. A chapter's outputs also depend on
-   ``attn_course``, which jupyter-cache cannot see, so the cache is dropped when
-   the package sources (or the pinned versions) change: every chapter then runs
-   again.
+   ``attn_course``, which jupyter-cache cannot see: ``tools/chapter_deps.py``
+   finds the package modules each chapter imports (and what those import), and
+   a chapter's cached run is dropped when one of its modules, or
+   constraints.txt, changes. (A MyST-markdown notebook in the toc, which only
+   myst-nb executes, makes any package change drop the whole cache instead.)
 2. The chapters in ``_toc.yml`` that have no cached run are executed here,
    ``--jobs`` at a time (default: the number of cores), each in a fresh kernel
    in its own folder, without widget state (the book shows the explorers'
@@ -17,6 +19,10 @@ Run by ``make book``. Steps:
 3. ``jupyter-book build -n -W --keep-going`` then renders the book; myst-nb
    finds every notebook in the cache and executes nothing. If the build fails,
    the execution reports it wrote are printed.
+
+When no input changed since the last successful build (same sources, config,
+tools and package, by size and mtime), nothing runs; ``--force`` runs
+jupyter-book anyway (Sphinx then rewrites only what it finds outdated).
 
 ``--root`` builds another book folder (the browser tests build a small fixture
 book this way); the package fingerprint is always this repository's.
@@ -36,6 +42,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
+from chapter_deps import Package, chapter_modules
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -46,6 +53,19 @@ def package_fingerprint() -> str:
     for path in files:
         digest.update(str(path.relative_to(REPO)).encode())
         digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(root: Path) -> str:
+    """Name, size and mtime of every file the rendered book depends on (sources, config, tools, package)."""
+    digest = hashlib.sha256(package_fingerprint().encode())
+    files = [root / name for name in ("_config.yml", "_toc.yml", "references.bib")]
+    files += sorted(p for p in (root / "book").rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts)
+    files += sorted((REPO / "tools").glob("*.py")) + sorted((REPO / "tools" / "web").glob("package*.json"))
+    for path in files:
+        if path.exists():
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -85,18 +105,37 @@ def execute_notebook(path: str, timeout: int) -> tuple[str, str | None, float, s
     return path, nbformat.writes(nb), time.perf_counter() - start, None
 
 
+def toc_myst_notebooks(root: Path) -> list[Path]:
+    """Markdown files in the book with {code-cell}s (myst-nb executes those itself)."""
+    return [p for p in (root / "book").rglob("*.md") if "{code-cell}" in p.read_text(errors="replace")]
+
+
 def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
-    """Execute, in parallel, the notebooks with no cached run; cache the results. Returns #failures."""
+    """Execute, in parallel, the notebooks with no valid cached run; cache the results. Returns #failures."""
+    import json
+
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
     cache = get_cache(str(cache_dir))
-    stale = []
+    package, pins = Package(REPO), (REPO / "constraints.txt").read_bytes()
+    deps_file = cache_dir / "attn_course_deps.json"
+    deps = json.loads(deps_file.read_text()) if deps_file.exists() else {}
+    stale, fingerprints = [], {}
     for path in toc_notebooks(root):
+        nb = nbformat.read(path, as_version=4)
+        name = str(path.relative_to(root))
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        fingerprints[name] = package.fingerprint(chapter_modules(code, package), extra=pins)
         try:
-            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+            record = cache.match_cache_notebook(nb)
         except KeyError:
+            stale.append(path)
+            continue
+        if deps.get(name) != fingerprints[name]:
+            print(f"execution: {name}: an attn_course module it uses changed; dropping its cached run")
+            cache.remove_cache(record.pk)
             stale.append(path)
     if not stale:
         print("execution: every notebook is cached", flush=True)
@@ -129,6 +168,8 @@ def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
                     CacheBundleIn(nb, str(Path(path)), data={"execution_seconds": seconds}),
                     check_validity=False, overwrite=True,
                 )
+                deps[str(name)] = fingerprints[str(name)]
+                deps_file.write_text(json.dumps(deps, indent=1, sort_keys=True))
                 print(f"execution: {seconds:6.1f} s  {name}", flush=True)
     finally:
         for key, value in env_before.items():
@@ -151,14 +192,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=REPO, help="book folder with _config.yml and _toc.yml")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("BOOK_JOBS", os.cpu_count() or 1)))
     parser.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    parser.add_argument("--force", action="store_true", help="run jupyter-book even if no input changed")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     build, started = root / "_build", time.perf_counter()
     cache, stamp = build / ".jupyter_cache", build / ".attn_course.sha256"
+    built_stamp, inputs = build / ".inputs.sha256", inputs_fingerprint(root)
+    if not args.force and built_stamp.exists() and built_stamp.read_text() == inputs \
+            and (build / "html" / "index.html").exists():
+        print(f"Book up to date (no source, config, tool or package change since the last build): {build / 'html'}")
+        return 0
+    built_stamp.unlink(missing_ok=True)
 
     fingerprint = package_fingerprint()
-    if cache.exists() and (not stamp.exists() or stamp.read_text() != fingerprint):
-        print("attn_course changed since the last build: dropping the execution cache")
+    changed = not stamp.exists() or stamp.read_text() != fingerprint
+    if cache.exists() and changed and toc_myst_notebooks(root):
+        print("attn_course changed and a MyST notebook cannot be tracked: dropping the execution cache")
         shutil.rmtree(cache)
     shutil.rmtree(build / "html" / "reports", ignore_errors=True)
     build.mkdir(exist_ok=True)
@@ -177,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         count = print_reports(build, root)
         print(f"\nmake book failed (exit {result.returncode}); {count} execution report(s) above")
         return result.returncode
+    built_stamp.write_text(inputs)
     print(f"Book built in {time.perf_counter() - started:.1f} s: {build / 'html' / 'index.html'}")
     return 0
 
