@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -101,7 +102,8 @@ def execute_notebook(path: str, timeout: int) -> tuple[str, str | None, float, s
     try:
         client.execute()
     except Exception:  # noqa: BLE001 - every failure becomes an execution report
-        return path, None, time.perf_counter() - start, traceback.format_exc()
+        report = re.sub(r"\x1b\[[0-9;]*m", "", traceback.format_exc())  # no terminal colours in logs
+        return path, None, time.perf_counter() - start, report
     return path, nbformat.writes(nb), time.perf_counter() - start, None
 
 
