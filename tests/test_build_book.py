@@ -35,3 +35,23 @@ def test_failing_chapter_prints_its_execution_report(tmp_path):
     assert "1 notebook(s) raised" in result.stdout
     assert (tmp_path / "_build" / "html" / "reports" / "book" / "bad.err.log").exists()
     assert not (tmp_path / "_build" / ".inputs.sha256").exists(), "a failed build must not be marked up to date"
+
+
+def test_toc_notebooks_follow_the_toc_and_execute_exclude_patterns(tmp_path):
+    sys.path.insert(0, str(ROOT / "tools"))
+    import build_book
+
+    (tmp_path / "book" / "exercises").mkdir(parents=True)
+    for name in ("book/a.ipynb", "book/b.ipynb", "book/exercises/e.ipynb", "book/not_in_toc.ipynb"):
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nparts:\n  - chapters:\n    - file: book/b\n      sections:\n"
+        "      - file: book/a\n    - file: book/exercises/e\n"
+    )
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: cache\n")
+    names = [p.relative_to(tmp_path).as_posix() for p in build_book.toc_notebooks(tmp_path)]
+    assert names == ["book/b.ipynb", "book/a.ipynb", "book/exercises/e.ipynb"]
+    (tmp_path / "_config.yml").write_text("execute:\n  exclude_patterns: ['exercises/*']\n")
+    assert [p.name for p in build_book.toc_notebooks(tmp_path)] == ["b.ipynb", "a.ipynb"]
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: 'off'\n")
+    assert build_book.toc_notebooks(tmp_path) == []

@@ -40,7 +40,7 @@ import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 from chapter_deps import Package, chapter_modules
@@ -71,7 +71,7 @@ def inputs_fingerprint(root: Path) -> str:
 
 
 def toc_notebooks(root: Path) -> list[Path]:
-    """The .ipynb files that _toc.yml puts in the book, in reading order."""
+    """The .ipynb files that _toc.yml puts in the book and _config.yml lets execute, in reading order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     entries = [toc["root"]]
 
@@ -84,8 +84,15 @@ def toc_notebooks(root: Path) -> list[Path]:
     walk(toc.get("chapters", []))
     for part in toc.get("parts", []):
         walk(part.get("chapters", []))
+    execute = (yaml.safe_load((root / "_config.yml").read_text()) or {}).get("execute", {}) or {}
+    if execute.get("execute_notebooks", "cache") in ("off", False):
+        return []
+    excluded = execute.get("exclude_patterns", []) or []  # matched as myst-nb does: PurePosixPath.match
     paths = [root / f"{entry}.ipynb" for entry in entries]
-    return [path for path in paths if path.exists()]
+    return [
+        path for path in paths
+        if path.exists() and not any(PurePosixPath(path.as_posix()).match(pattern) for pattern in excluded)
+    ]
 
 
 def execute_notebook(path: str, timeout: int) -> tuple[str, str | None, float, str | None]:
