@@ -226,8 +226,8 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
         for index in range(report.explorers):
             if move_explorer(page, index, problems):
                 report.explorers_moved += 1
-        if report.explorers:
-            page.screenshot(path=str(shots / f"{stem}__explorer-moved.png"), full_page=True)
+                explorer = page.locator(".attn-explorer").nth(index)
+                explorer.screenshot(path=str(shots / f"{stem}__explorer{index}-moved.png"))
     except Exception as error:  # noqa: BLE001 - a page that cannot be checked is a failure
         problems.append(f"page could not be checked: {type(error).__name__}: {error}")
     finally:
