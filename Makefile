@@ -1,7 +1,8 @@
 # The course's commands. Each works from a fresh clone with only python3 >= 3.10.
 #   make venv   create/update .venv with attn_course (editable) and every pinned dependency
-#   make book   build the HTML book into _build/html (notebooks executed, -n -W)
-#   make test   unit tests + nbval over every notebook under book/
+#   make book   build the HTML book into _build/html (notebooks executed in parallel and cached, -n -W)
+#   make test   make book, then ruff, unit tests, nbval over every notebook under book/ and the
+#               browser tests (headless Chromium over every page; screenshots in _build/screenshots)
 #   make lab    JupyterLab in the venv, for running the chapters locally
 #   make lint   ruff over the package, tests and notebooks
 
@@ -11,7 +12,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv book test unit nbval lint lab lock clean
+.PHONY: venv assets book test unit nbval lint lab lock clean
 
 venv: $(STAMP)
 
@@ -21,10 +22,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-book: $(STAMP)
+# MathJax and mermaid from the npm registry (tools/web/package-lock.json), served by the book itself.
+assets: $(STAMP)
+	$(BIN)/python tools/fetch_web_assets.py
+
+book: assets
 	$(BIN)/python tools/build_book.py
 
-test: $(STAMP)
+test: book
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS) tests --nbval book --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
 

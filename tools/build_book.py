@@ -1,53 +1,242 @@
 """Build the book into _build/html with warnings as errors.
 
-Run by ``make book``. Notebook execution is cached by jupyter-cache, keyed on
-each notebook's code cells. A chapter's outputs also depend on
-``attn_course``, which jupyter-cache cannot see, so the cache is dropped when
-the package sources (or the pinned versions) change.
+    .venv/bin/python tools/build_book.py [--root DIR] [--jobs N]
+
+Run by ``make book``. Steps:
+
+1. Notebook execution is cached by jupyter-cache (``_build/.jupyter_cache``),
+   keyed on each notebook's code cells. A chapter's outputs also depend on
+   ``attn_course``, which jupyter-cache cannot see: ``tools/chapter_deps.py``
+   finds the package modules each chapter imports (and what those import), and
+   a chapter's cached run is dropped when one of its modules, or
+   constraints.txt, changes. (A MyST-markdown notebook in the toc, which only
+   myst-nb executes, makes any package change drop the whole cache instead.)
+2. The chapters in ``_toc.yml`` that have no cached run are executed here,
+   ``--jobs`` at a time (default: the number of cores), each in a fresh kernel
+   in its own folder, without widget state (the book shows the explorers'
+   kernel-free HTML), and stored in the cache. If any fails, its traceback (the
+   execution report) is printed and the build stops.
+3. ``jupyter-book build -n -W --keep-going`` then renders the book; myst-nb
+   finds every notebook in the cache and executes nothing. If the build fails,
+   the execution reports it wrote are printed.
+
+When no input changed since the last successful build (same sources, config,
+tools and package, by size and mtime), nothing runs; ``--force`` runs
+jupyter-book anyway (Sphinx then rewrites only what it finds outdated).
+
+``--root`` builds another book folder (the browser tests build a small fixture
+book this way); the package fingerprint is always this repository's.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import os
+import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path, PurePosixPath
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "_build"
-CACHE = BUILD / ".jupyter_cache"
-STAMP = BUILD / ".attn_course.sha256"
+import yaml
+from chapter_deps import Package, chapter_modules
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def package_fingerprint() -> str:
     digest = hashlib.sha256()
-    files = sorted((ROOT / "attn_course").rglob("*.py")) + [ROOT / "constraints.txt"]
+    files = sorted((REPO / "attn_course").rglob("*.py")) + [REPO / "constraints.txt"]
     for path in files:
-        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(str(path.relative_to(REPO)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def main() -> int:
+def inputs_fingerprint(root: Path) -> str:
+    """Name, size and mtime of every file the rendered book depends on (sources, config, tools, package)."""
+    digest = hashlib.sha256(package_fingerprint().encode())
+    files = [root / name for name in ("_config.yml", "_toc.yml", "references.bib")]
+    files += sorted(p for p in (root / "book").rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts)
+    files += sorted((REPO / "tools").glob("*.py")) + sorted((REPO / "tools" / "web").glob("package*.json"))
+    for path in files:
+        if path.exists():
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def toc_notebooks(root: Path) -> list[Path]:
+    """The .ipynb files that _toc.yml puts in the book and _config.yml lets execute, in reading order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    entries = [toc["root"]]
+
+    def walk(items: list[dict]) -> None:
+        for item in items:
+            if "file" in item:
+                entries.append(item["file"])
+            walk(item.get("sections", []))
+
+    walk(toc.get("chapters", []))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    execute = (yaml.safe_load((root / "_config.yml").read_text()) or {}).get("execute", {}) or {}
+    if execute.get("execute_notebooks", "cache") in ("off", False):
+        return []
+    excluded = execute.get("exclude_patterns", []) or []  # matched as myst-nb does: PurePosixPath.match
+    paths = [root / f"{entry}.ipynb" for entry in entries]
+    return [
+        path for path in paths
+        if path.exists() and not any(PurePosixPath(path.as_posix()).match(pattern) for pattern in excluded)
+    ]
+
+
+def execute_notebook(path: str, timeout: int) -> tuple[str, str | None, float, str | None]:
+    """Run one notebook in a fresh kernel in its folder. Returns (path, notebook JSON, seconds, traceback)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, allow_errors=False, record_timing=False, store_widget_state=False,
+        resources={"metadata": {"path": str(Path(path).parent)}},
+    )
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except Exception:  # noqa: BLE001 - every failure becomes an execution report
+        report = re.sub(r"\x1b\[[0-9;]*m", "", traceback.format_exc())  # no terminal colours in logs
+        return path, None, time.perf_counter() - start, report
+    return path, nbformat.writes(nb), time.perf_counter() - start, None
+
+
+def toc_myst_notebooks(root: Path) -> list[Path]:
+    """Markdown files in the book with {code-cell}s (myst-nb executes those itself)."""
+    return [p for p in (root / "book").rglob("*.md") if "{code-cell}" in p.read_text(errors="replace")]
+
+
+def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
+    """Execute, in parallel, the notebooks with no valid cached run; cache the results. Returns #failures."""
+    import json
+
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(str(cache_dir))
+    package, pins = Package(REPO), (REPO / "constraints.txt").read_bytes()
+    deps_file = cache_dir / "attn_course_deps.json"
+    deps = json.loads(deps_file.read_text()) if deps_file.exists() else {}
+    stale, fingerprints = [], {}
+    for path in toc_notebooks(root):
+        nb = nbformat.read(path, as_version=4)
+        name = str(path.relative_to(root))
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        fingerprints[name] = package.fingerprint(chapter_modules(code, package), extra=pins)
+        try:
+            record = cache.match_cache_notebook(nb)
+        except KeyError:
+            stale.append(path)
+            continue
+        if deps.get(name) != fingerprints[name]:
+            print(f"execution: {name}: an attn_course module it uses changed; dropping its cached run")
+            cache.remove_cache(record.pk)
+            stale.append(path)
+    if not stale:
+        print("execution: every notebook is cached", flush=True)
+        return 0
+    workers = max(1, min(jobs, len(stale)))
+    print(f"execution: {len(stale)} notebook(s) to run, {workers} at a time", flush=True)
+    # Kernels inherit this: keep each one's torch/BLAS threads to its share of the cores.
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    env_before = {key: os.environ.get(key) for key in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    for key, value in env_before.items():
+        if value is None:
+            os.environ[key] = threads
+    failures = 0
+    start = time.perf_counter()
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(execute_notebook, str(path), timeout) for path in stale]
+            for future in futures:
+                path, text, seconds, error = future.result()
+                name = Path(path).relative_to(root)
+                if error is not None:
+                    failures += 1
+                    print(f"\n===== execution report: {name} (failed after {seconds:.1f} s) =====\n{error}", flush=True)
+                    report = root / "_build" / "html" / "reports" / f"{name.with_suffix('')}.err.log"
+                    report.parent.mkdir(parents=True, exist_ok=True)
+                    report.write_text(error)
+                    continue
+                nb = nbformat.reads(text, as_version=4)
+                cache.cache_notebook_bundle(
+                    CacheBundleIn(nb, str(Path(path)), data={"execution_seconds": seconds}),
+                    check_validity=False, overwrite=True,
+                )
+                deps[str(name)] = fingerprints[str(name)]
+                deps_file.write_text(json.dumps(deps, indent=1, sort_keys=True))
+                print(f"execution: {seconds:6.1f} s  {name}", flush=True)
+    finally:
+        for key, value in env_before.items():
+            if value is None:
+                os.environ.pop(key, None)
+    print(f"execution: done in {time.perf_counter() - start:.1f} s wall", flush=True)
+    return failures
+
+
+def print_reports(build: Path, root: Path) -> int:
+    reports = sorted((build / "html" / "reports").rglob("*.log"))
+    for report in reports:
+        print(f"\n===== execution report: {report.relative_to(root)} =====")
+        print(report.read_text(errors="replace"))
+    return len(reports)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=REPO, help="book folder with _config.yml and _toc.yml")
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("BOOK_JOBS", os.cpu_count() or 1)))
+    parser.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    parser.add_argument("--force", action="store_true", help="run jupyter-book even if no input changed")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    build, started = root / "_build", time.perf_counter()
+    cache, stamp = build / ".jupyter_cache", build / ".attn_course.sha256"
+    built_stamp, inputs = build / ".inputs.sha256", inputs_fingerprint(root)
+    if not args.force and built_stamp.exists() and built_stamp.read_text() == inputs \
+            and (build / "html" / "index.html").exists():
+        print(f"Book up to date (no source, config, tool or package change since the last build): {build / 'html'}")
+        return 0
+    built_stamp.unlink(missing_ok=True)
+
     fingerprint = package_fingerprint()
-    if CACHE.exists() and (not STAMP.exists() or STAMP.read_text() != fingerprint):
-        print("attn_course changed since the last build: dropping the execution cache")
-        shutil.rmtree(CACHE)
+    changed = not stamp.exists() or stamp.read_text() != fingerprint
+    if cache.exists() and changed and toc_myst_notebooks(root):
+        print("attn_course changed and a MyST notebook cannot be tracked: dropping the execution cache")
+        shutil.rmtree(cache)
+    shutil.rmtree(build / "html" / "reports", ignore_errors=True)
+    build.mkdir(exist_ok=True)
+
+    failures = execute_stale(root, cache, args.jobs, args.timeout)
+    if failures:
+        print(f"\nmake book failed: {failures} notebook(s) raised; execution report(s) above")
+        return 1
+    stamp.write_text(fingerprint)
+
     jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(ROOT), "--builder", "html", "-n", "-W", "--keep-going"]
+    cmd = [str(jb), "build", str(root), "--builder", "html", "-n", "-W", "--keep-going"]
     print("+", " ".join(cmd), flush=True)
-    result = subprocess.run(cmd, cwd=ROOT)
+    result = subprocess.run(cmd, cwd=root)
     if result.returncode != 0:
-        reports = sorted((BUILD / "html" / "reports").rglob("*.log"))
-        for report in reports:
-            print(f"\n===== execution report: {report.relative_to(ROOT)} =====")
-            print(report.read_text(errors="replace"))
-        print(f"\nmake book failed (exit {result.returncode}); {len(reports)} execution report(s) above")
+        count = print_reports(build, root)
+        print(f"\nmake book failed (exit {result.returncode}); {count} execution report(s) above")
         return result.returncode
-    BUILD.mkdir(exist_ok=True)
-    STAMP.write_text(fingerprint)
-    print(f"Book built: {BUILD / 'html' / 'index.html'}")
+    built_stamp.write_text(inputs)
+    print(f"Book built in {time.perf_counter() - started:.1f} s: {build / 'html' / 'index.html'}")
     return 0
 
 

@@ -1,0 +1,276 @@
+"""What a reader's browser must see on every page of the built book.
+
+Used by the browser tests: serve a built ``_build/html`` on 127.0.0.1, open each
+page in headless Chromium with every request outside localhost aborted, and
+collect what went wrong (console errors, failed or external requests, untypeset
+math, undrawn mermaid diagrams, widget placeholders, broken images, explorers
+that do not respond).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--no-first-run", "--disable-extensions", "--mute-audio",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+#: Text a widget front end shows when it has no kernel or no widget manager.
+WIDGET_PLACEHOLDERS = re.compile(
+    r"Loading widget|Error displaying widget|Failed to display Jupyter Widget|model not found|Error rendering output",
+    re.IGNORECASE,
+)
+#: Not pages of the book: Sphinx's own folders in the output.
+NON_PAGE_DIRS = {"_static", "_sources", "_images", "reports", "_downloads"}
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), *CHROMIUM_CANDIDATES, shutil.which("chromium")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def book_pages(html: Path) -> list[str]:
+    """Every HTML page of the built book, as paths relative to ``html``."""
+    pages = []
+    for path in sorted(html.rglob("*.html")):
+        relative = path.relative_to(html)
+        if relative.parts[0] in NON_PAGE_DIRS:
+            continue
+        pages.append(relative.as_posix())
+    return pages
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript", ".mjs": "text/javascript", ".woff": "font/woff", ".woff2": "font/woff2",
+        ".svg": "image/svg+xml", ".json": "application/json",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep the test output quiet
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL."""
+    handler = functools.partial(_Handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@dataclass
+class PageReport:
+    page: str
+    problems: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    math: int = 0
+    mermaid: int = 0
+    explorers: int = 0
+    explorers_moved: int = 0
+    images: int = 0
+    screenshot: Path | None = None
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about"}:
+        return True
+    if parts.scheme == "file":
+        return True
+    return parts.hostname in LOCAL_HOSTS
+
+
+def new_context(browser):
+    """A browser context in which every request leaving this machine is aborted."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    blocked: list[str] = []
+
+    def route(route, request):
+        if is_local(request.url):
+            route.continue_()
+        else:
+            blocked.append(request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    context.blocked = blocked  # type: ignore[attr-defined]
+    return context
+
+
+_EXPAND = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.toggle-button.toggle-button-hidden').forEach(b => b.click());
+}"""
+
+_SCROLL = """async () => {
+  const step = Math.max(200, window.innerHeight - 100);
+  for (let y = 0; y < document.body.scrollHeight; y += step) {
+    window.scrollTo(0, y);
+    await new Promise(r => setTimeout(r, 60));
+  }
+  window.scrollTo(0, 0);
+}"""
+
+_MATH = """async () => {
+  const nodes = Array.from(document.querySelectorAll('.math'));
+  if (nodes.length === 0) return {count: 0, missing: [], errors: []};
+  if (!window.MathJax || !window.MathJax.startup) {
+    return {count: nodes.length, missing: ['MathJax not loaded'], errors: []};
+  }
+  await window.MathJax.startup.promise;
+  const missing = nodes.filter(n => !n.querySelector('mjx-container')).map(n => n.textContent.slice(0, 60));
+  const errors = Array.from(document.querySelectorAll('mjx-merror')).map(n => n.textContent.slice(0, 80));
+  return {count: nodes.length, missing, errors};
+}"""
+
+_MERMAID = """() => Array.from(document.querySelectorAll('.mermaid')).map(el => ({
+  svg: !!el.querySelector('svg'),
+  processed: el.getAttribute('data-processed'),
+  failed: el.hasAttribute('data-mermaid-render-failed') || /Syntax error|Parse error/i.test(el.textContent),
+  text: el.textContent.slice(0, 60),
+}))"""
+
+_IMAGES = """() => Array.from(document.images).map(img => ({
+  src: img.currentSrc.slice(0, 80), complete: img.complete, width: img.naturalWidth,
+}))"""
+
+_WIDGETS = """() => ({
+  views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
+  state: document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]').length,
+  requirejs: Array.from(document.scripts).filter(s => /require(\\.min)?\\.js|embed-amd/.test(s.src)).length,
+  text: document.body.innerText,
+})"""
+
+
+def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int = 20_000) -> PageReport:
+    """Open one page and return everything a reader would find wrong with it."""
+    report = PageReport(page_name)
+    page = context.new_page()
+    problems = report.problems
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"uncaught exception: {e}"))
+    page.on("requestfailed", lambda r: None if not is_local(r.url) else problems.append(
+        f"request failed: {r.url} ({r.failure})"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    before = len(context.blocked)
+    try:
+        page.goto(url, wait_until="load", timeout=timeout_ms)
+        _settle(page)
+        page.evaluate(_EXPAND)
+        page.evaluate(_SCROLL)
+
+        math = page.evaluate(_MATH)
+        report.math = math["count"]
+        problems += [f"math not typeset: {m!r}" for m in math["missing"]]
+        problems += [f"MathJax error: {m!r}" for m in math["errors"]]
+
+        if page.locator(".mermaid").count():
+            try:
+                page.wait_for_function(
+                    "() => Array.from(document.querySelectorAll('.mermaid')).every("
+                    "el => el.querySelector('svg') || el.hasAttribute('data-mermaid-render-failed'))",
+                    timeout=timeout_ms,
+                )
+            except Exception:  # noqa: BLE001 - reported per diagram below
+                pass
+        diagrams = page.evaluate(_MERMAID)
+        report.mermaid = len(diagrams)
+        undrawn = [d for d in diagrams if not d["svg"] or d["failed"]]
+        problems += [f"mermaid diagram not drawn as SVG: {d['text']!r}" for d in undrawn]
+
+        widgets = page.evaluate(_WIDGETS)
+        if widgets["views"]:
+            problems.append(f"{widgets['views']} ipywidgets view(s) with no kernel-free HTML (they need a kernel)")
+        if widgets["state"] or widgets["requirejs"]:
+            problems.append("embedded widget state / widget manager scripts on the page")
+        if placeholder := WIDGET_PLACEHOLDERS.search(widgets["text"]):
+            problems.append(f"widget placeholder text on the page: {placeholder.group(0)!r}")
+
+        _settle(page)
+        try:
+            page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=timeout_ms)
+        except Exception:  # noqa: BLE001 - the unfinished images are reported below
+            pass
+        images = page.evaluate(_IMAGES)
+        report.images = len(images)
+        problems += [f"image did not load: {i['src']}" for i in images if not i["complete"] or i["width"] == 0]
+
+        report.explorers = page.locator(".attn-explorer").count()
+        shots.mkdir(parents=True, exist_ok=True)
+        stem = page_name.replace("/", "__").removesuffix(".html")
+        report.screenshot = shots / f"{stem}.png"
+        page.screenshot(path=str(report.screenshot), full_page=True)
+        for index in range(report.explorers):
+            if move_explorer(page, index, problems):
+                report.explorers_moved += 1
+                explorer = page.locator(".attn-explorer").nth(index)
+                explorer.screenshot(path=str(shots / f"{stem}__explorer{index}-moved.png"))
+    except Exception as error:  # noqa: BLE001 - a page that cannot be checked is a failure
+        problems.append(f"page could not be checked: {type(error).__name__}: {error}")
+    finally:
+        page.close()
+    report.blocked = context.blocked[before:]
+    problems += [f"request to another host (blocked): {u}" for u in report.blocked]
+    return report
+
+
+def _settle(page, timeout_ms: int = 3_000) -> None:
+    """Give late requests (fonts, lazy chunks) a moment; a busy page is checked as it is."""
+    try:
+        page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    except Exception:  # noqa: BLE001 - best effort only: the checks below do their own waiting
+        pass
+
+
+def move_explorer(page, index: int, problems: list[str]) -> bool:
+    """Move the first control of explorer ``index`` like a reader (keyboard) and check the figure changes."""
+    explorer = page.locator(".attn-explorer").nth(index)
+    control = explorer.locator("input.explorer-control").first
+    figure = explorer.locator("img.explorer-frame")
+    if control.count() == 0 or figure.count() == 0:
+        problems.append(f"explorer {index}: no control or no figure")
+        return False
+    control.scroll_into_view_if_needed()
+    before_src = figure.get_attribute("src")
+    before_label = control.evaluate("el => el.nextElementSibling && el.nextElementSibling.textContent")
+    value, maximum = int(control.input_value()), int(control.get_attribute("max"))
+    control.focus()
+    control.press("ArrowLeft" if value == maximum else "ArrowRight")
+    after_src = figure.get_attribute("src")
+    after_label = control.evaluate("el => el.nextElementSibling && el.nextElementSibling.textContent")
+    if int(control.input_value()) == value:
+        problems.append(f"explorer {index}: the control did not move")
+        return False
+    if after_src == before_src:
+        problems.append(f"explorer {index}: moving the control did not change the figure")
+        return False
+    if after_label == before_label:
+        problems.append(f"explorer {index}: the value label did not follow the control")
+    loaded = figure.evaluate("img => img.decode().then(() => img.naturalWidth)")
+    if not loaded:
+        problems.append(f"explorer {index}: the new frame did not load")
+        return False
+    return True

@@ -1,0 +1,57 @@
+"""tools/build_book.py: a chapter that raises stops the build and its execution report is printed."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_failing_chapter_prints_its_execution_report(tmp_path):
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    (tmp_path / "tools").symlink_to(ROOT / "tools", target_is_directory=True)
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n  - file: book/bad\n")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "intro.md").write_text("# Intro\n")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Bad"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise ValueError('deliberate failure for the report')"),
+    ]
+    nbformat.write(nb, tmp_path / "book" / "bad.ipynb")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_book.py"), "--root", str(tmp_path), "--jobs", "1"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode != 0
+    assert "===== execution report: book/bad.ipynb" in result.stdout
+    assert "ValueError: deliberate failure for the report" in result.stdout
+    assert "1 notebook(s) raised" in result.stdout
+    assert (tmp_path / "_build" / "html" / "reports" / "book" / "bad.err.log").exists()
+    assert not (tmp_path / "_build" / ".inputs.sha256").exists(), "a failed build must not be marked up to date"
+
+
+def test_toc_notebooks_follow_the_toc_and_execute_exclude_patterns(tmp_path):
+    sys.path.insert(0, str(ROOT / "tools"))
+    import build_book
+
+    (tmp_path / "book" / "exercises").mkdir(parents=True)
+    for name in ("book/a.ipynb", "book/b.ipynb", "book/exercises/e.ipynb", "book/not_in_toc.ipynb"):
+        (tmp_path / name).write_text("{}")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nparts:\n  - chapters:\n    - file: book/b\n      sections:\n"
+        "      - file: book/a\n    - file: book/exercises/e\n"
+    )
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: cache\n")
+    names = [p.relative_to(tmp_path).as_posix() for p in build_book.toc_notebooks(tmp_path)]
+    assert names == ["book/b.ipynb", "book/a.ipynb", "book/exercises/e.ipynb"]
+    (tmp_path / "_config.yml").write_text("execute:\n  exclude_patterns: ['exercises/*']\n")
+    assert [p.name for p in build_book.toc_notebooks(tmp_path)] == ["b.ipynb", "a.ipynb"]
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: 'off'\n")
+    assert build_book.toc_notebooks(tmp_path) == []

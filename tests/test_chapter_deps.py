@@ -1,0 +1,54 @@
+"""tools/chapter_deps.py: a chapter depends on the attn_course modules it imports, transitively."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+
+from chapter_deps import WHOLE, Package, chapter_modules  # noqa: E402
+
+
+@pytest.fixture
+def package(tmp_path):
+    pkg = tmp_path / "attn_course"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(
+        "from .attention import attention\nfrom .masks import causal_mask\nfrom .walk import step_explorer\n"
+        "VERSION = '1'\n"
+    )
+    (pkg / "softmax.py").write_text("def masked_softmax(x):\n    return x\n")
+    (pkg / "attention.py").write_text("from .softmax import masked_softmax\n\ndef attention(q):\n    return q\n")
+    (pkg / "masks.py").write_text("def causal_mask(n):\n    return n\n")
+    (pkg / "explorer.py").write_text("class Explorer:\n    pass\n")
+    (pkg / "viz.py").write_text("import numpy\n\ndef plot_attention(w):\n    return w\n")
+    (pkg / "walk.py").write_text("from attn_course.explorer import Explorer\nfrom . import viz\n\n"
+                                 "def step_explorer():\n    return Explorer()\n")
+    return Package(tmp_path)
+
+
+def test_names_map_to_their_modules_and_what_those_import(package):
+    assert chapter_modules(["from attn_course import attention"], package) == {"attention", "softmax"}
+    assert chapter_modules(["from attn_course import causal_mask\nimport torch"], package) == {"masks"}
+    assert chapter_modules(["from attn_course import step_explorer"], package) == {"walk", "explorer", "viz"}
+    assert chapter_modules(["from attn_course.viz import plot_attention"], package) == {"viz"}
+
+
+def test_module_attribute_use_and_unresolvable_imports(package):
+    assert chapter_modules(["import attn_course as ac\nac.causal_mask(3)"], package) == {"masks"}
+    assert chapter_modules(["import attn_course.viz\nattn_course.viz.plot_attention(1)"], package) == {"viz"}
+    assert chapter_modules(["import attn_course\nimport inspect\ninspect.getsource(attn_course)"], package) == {WHOLE}
+    assert chapter_modules(["from attn_course import VERSION"], package) == {WHOLE}
+    assert chapter_modules(["from attn_course import *"], package) == {WHOLE}
+    assert chapter_modules(["%matplotlib inline\nimport numpy"], package) == set()
+
+
+def test_fingerprint_changes_only_with_the_modules_used(package, tmp_path):
+    uses_masks = chapter_modules(["from attn_course import causal_mask"], package)
+    uses_attention = chapter_modules(["from attn_course import attention"], package)
+    before = package.fingerprint(uses_masks), package.fingerprint(uses_attention)
+    (tmp_path / "attn_course" / "softmax.py").write_text("def masked_softmax(x):\n    return -x\n")
+    after = package.fingerprint(uses_masks), package.fingerprint(uses_attention)
+    assert after[0] == before[0] and after[1] != before[1]
+    assert package.fingerprint({WHOLE}) != package.fingerprint({WHOLE}, extra=b"torch==2.13.0")

@@ -1,0 +1,133 @@
+"""Which ``attn_course`` modules a chapter depends on, found statically.
+
+``tools/build_book.py`` re-executes a chapter when one of *its* modules
+changes, instead of every chapter whenever any module changes. A chapter
+depends on the modules that define the names it imports
+(``from attn_course import attention`` -> ``attention.py``;
+``from attn_course.viz import plot_attention`` -> ``viz.py``;
+``import attn_course as ac; ac.causal_mask`` -> ``masks.py``), and on every
+module those import in turn. Anything it cannot resolve (a name defined in
+``__init__.py``, ``import attn_course`` with no attribute use, ``import *``,
+``importlib``) makes the chapter depend on the whole package, so a change can
+only cause extra runs, never a stale page.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from pathlib import Path
+
+PACKAGE = "attn_course"
+WHOLE = "*"
+
+
+def _parse(source: str) -> ast.AST | None:
+    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+class Package:
+    """The modules of ``attn_course`` under ``root`` and what imports what."""
+
+    def __init__(self, root: Path) -> None:
+        self.dir = root / PACKAGE
+        self.files = {
+            ".".join(p.relative_to(self.dir).with_suffix("").parts): p
+            for p in sorted(self.dir.rglob("*.py"))
+        }
+        self.exports: dict[str, str] = {}  # name in __init__ -> defining module
+        init = _parse((self.dir / "__init__.py").read_text()) if (self.dir / "__init__.py").exists() else None
+        for node in ast.walk(init) if init else []:
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                for alias in node.names:
+                    self.exports[alias.asname or alias.name] = node.module
+
+    def resolve(self, name: str) -> str:
+        """Module for an attribute of the package: a submodule, an export, or the whole package."""
+        if name in self.files:
+            return name
+        return self.exports.get(name, WHOLE)
+
+    def imports_of(self, module: str) -> set[str]:
+        tree = _parse(self.files[module].read_text())
+        if tree is None:
+            return {WHOLE}
+        found: set[str] = set()
+        base = module.rsplit(".", 1)[0] if "." in module else ""
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    prefix = ".".join(filter(None, [base, node.module or ""]))
+                    if node.module:
+                        found.add(prefix)
+                    else:
+                        found |= {".".join(filter(None, [prefix, a.name])) for a in node.names}
+                elif node.module and (node.module == PACKAGE or node.module.startswith(PACKAGE + ".")):
+                    sub = node.module[len(PACKAGE) + 1:]
+                    found |= {sub} if sub else {self.resolve(a.name) for a in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {a.name[len(PACKAGE) + 1:] or WHOLE for a in node.names if a.name.startswith(PACKAGE)}
+        return {m if m in self.files or m == WHOLE else WHOLE for m in found if m != "__init__"} or set()
+
+    def closure(self, modules: set[str]) -> set[str]:
+        todo, seen = list(modules), set()
+        while todo:
+            module = todo.pop()
+            if module in seen:
+                continue
+            seen.add(module)
+            if module == WHOLE:
+                return {WHOLE}
+            todo += self.imports_of(module)
+        return seen
+
+    def fingerprint(self, modules: set[str], extra: bytes = b"") -> str:
+        digest = hashlib.sha256(extra)
+        names = sorted(self.files) if WHOLE in modules else sorted(modules)
+        for name in names:
+            digest.update(name.encode() + b"\0" + self.files[name].read_bytes())
+        return digest.hexdigest()
+
+
+def chapter_modules(code_cells: list[str], package: Package) -> set[str]:
+    """The attn_course modules a chapter's code needs (``{"*"}``: the whole package)."""
+    direct: set[str] = set()
+    aliases: set[str] = set()
+    for source in code_cells:
+        tree = _parse(source)
+        if tree is None:
+            return {WHOLE}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == PACKAGE:
+                sub = node.module[len(PACKAGE) + 1:]
+                if sub:
+                    direct.add(sub if sub in package.files else WHOLE)
+                else:
+                    direct |= {package.resolve(a.name) if a.name != "*" else WHOLE for a in node.names}
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == PACKAGE:
+                        aliases.add(alias.asname or PACKAGE)
+                    elif alias.name.startswith(PACKAGE + "."):
+                        sub = alias.name[len(PACKAGE) + 1:]
+                        direct.add(sub if sub in package.files else WHOLE)
+                        if alias.asname is None:  # binds the package name itself
+                            aliases.add(PACKAGE)
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "__import__":
+                return {WHOLE}
+        if aliases:
+            used = [
+                n.attr for n in ast.walk(tree)
+                if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id in aliases
+            ]
+            direct |= {package.resolve(name) for name in used}
+            bare = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in aliases]
+            attributed = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+                          and n.value.id in aliases]
+            if len(bare) > len(attributed):  # the package object itself is passed around: be safe
+                direct.add(WHOLE)
+    return package.closure(direct)
