@@ -112,7 +112,7 @@ class TinyTransformer(nn.Module):
         return tokens[:, 1:]
 
 
-def train_reversal(config: TinyConfig = TinyConfig(), *, steps: int = 120, batch_size: int = 128,
+def train_reversal(config: TinyConfig = TinyConfig(), *, steps: int = 80, batch_size: int = 128,
                    lr: float = 5e-3, seed: int = 0) -> tuple[TinyTransformer, list[float]]:
     """Train a :class:`TinyTransformer` on sequence reversal with Adam; return it (eval mode) and the losses."""
     check_positive_int("steps", steps)
@@ -149,9 +149,9 @@ def attention_map_explorer(maps: dict[str, list[torch.Tensor]], source: list[str
         key = kinds[kind]
         weights = maps[key][layer - 1][0, head - 1].detach()  # (L_q, L_k)
         queries, keys = labels[key]
-        plot_attention(weights, queries=queries, keys=keys, ax=fig.subplots(),
+        plot_attention(weights, queries=queries, keys=keys, ax=fig.subplots(), colorbar=False,
                        title=f"{kind}, layer {layer}, head {head}")
 
     return Explorer(draw, {"kind": list(kinds), "layer": list(range(1, num_layers + 1)),
                            "head": list(range(1, num_heads + 1))},
-                    initial={"kind": "cross", "layer": num_layers, "head": 1}, figsize=(4.5, 3.8))
+                    initial={"kind": "cross", "layer": num_layers, "head": 1}, figsize=(3.6, 3.2))
