@@ -160,8 +160,9 @@ def plot_table1(results: dict[str, dict[str, object]], ns: tuple[int, ...] = (16
     panels = [("macs_n", "multiply-adds per layer"), ("depth", "sequential ops (autograd depth)"),
               ("path", "max path length (layers or steps)")]
     for ax, (key, title) in zip(axes, panels, strict=True):
-        for kind, row in results.items():
-            ax.plot(ns, row[key], marker="o", label=kind)
+        for i, (kind, row) in enumerate(results.items()):  # distinct styles: some curves coincide
+            ax.plot(ns, row[key], marker="os^vD"[i % 5], linestyle=["-", "-", "-", "--", ":"][i % 5],
+                    markersize=7 - i, label=kind)
         ax.set_xscale("log", base=2)
         ax.set_yscale("log", base=2)
         ax.set_xlabel("sequence length n")
