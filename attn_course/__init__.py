@@ -4,6 +4,7 @@ Everything the chapters, exercises and grader use is exported here.
 """
 
 from .attention import attend, attention, scaled_dot_product_scores
+from .complexity import PAPER_TABLE1, count_macs, graph_depth, measure_table1, path_length, sequential_operations
 from .kernel_regression import (
     gaussian_kernel_as_dot_product,
     gaussian_kernel_scores,
@@ -13,6 +14,8 @@ from .kernel_regression import (
     query_explorer,
     soft_lookup,
 )
+from .layer_types import KINDS as TABLE1_KINDS
+from .layer_types import make_layer
 from .masks import causal_mask, padding_mask
 from .multihead import MultiHeadAttention, merge_heads, split_heads
 from .naive import naive_attention, naive_attention_without_math
@@ -22,22 +25,39 @@ from .scaling import dot_product_variance, softmax_jacobian, softmax_saturation,
 from .scene import attention_heatmap, make_scene, plot_scene_attention, scene_explorer
 from .scoring import AdditiveAttention, GeneralAttention, dot_product_scores
 from .softmax import masked_softmax
+from .tiny_transformer import TinyConfig, TinyTransformer, attention_map_explorer, reversal_batch, train_reversal
+from .transformer import DecoderBlock, EncoderBlock, FeedForward
 from .walkthrough import WorkedExample, format_shape_trace, shape_trace, step_explorer, worked_example
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AdditiveAttention",
+    "DecoderBlock",
+    "EncoderBlock",
+    "FeedForward",
     "GeneralAttention",
     "MultiHeadAttention",
+    "PAPER_TABLE1",
+    "TABLE1_KINDS",
+    "TinyConfig",
+    "TinyTransformer",
     "attend",
     "attention",
+    "attention_map_explorer",
     "causal_mask",
+    "count_macs",
     "dot_product_scores",
+    "graph_depth",
+    "make_layer",
     "masked_softmax",
+    "measure_table1",
     "merge_heads",
     "padding_mask",
+    "path_length",
+    "reversal_batch",
     "scaled_dot_product_scores",
+    "sequential_operations",
     "sinusoidal_positional_encoding",
     "split_heads",
     # part1b: chapters 3-5 (walkthrough, scaling, naive)
@@ -67,4 +87,5 @@ __all__ = [
     "scene_explorer",
     "soft_lookup",
     "time_rnn_vs_attention",
+    "train_reversal",
 ]
