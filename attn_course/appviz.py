@@ -24,17 +24,19 @@ def _vector(name: str, values: torch.Tensor, length: int | None = None) -> torch
 
 def plot_word_weights(ax: Axes, words: Sequence[str], weights: torch.Tensor, *, title: str | None = None,
                       cmap: str = "Oranges") -> Axes:
-    """Write ``words`` in a row, each highlighted by its attention weight (darker = more weight)."""
+    """Write ``words`` in a row, each highlighted by its attention weight (0 = white, 1 = darkest).
+
+    The colour scale is absolute, so a row whose weight is spread thinly looks pale.
+    """
     w = _vector("weights", weights, len(words))
     colours = colormaps[cmap]
-    top = max(float(w.max()), 1e-12)
-    x = 0.0
+    total = sum(len(word) + 1 for word in words)
+    position = 0
     for word, value in zip(words, w.tolist(), strict=True):
-        ax.text(x, 0.5, word, fontsize=11, va="center", ha="left", family="monospace",
-                bbox={"facecolor": colours(0.9 * value / top), "edgecolor": "none", "pad": 2})
-        x += 0.75 * (len(word) + 1)
-    ax.set_xlim(-0.5, max(x, 1.0))
-    ax.set_ylim(0, 1)
+        ax.text(position / total, 0.5, word, fontsize=11, va="center", ha="left", family="monospace",
+                transform=ax.transAxes, color="white" if value > 0.6 else "black",
+                bbox={"facecolor": colours(min(1.0, value)), "edgecolor": "none", "pad": 2})
+        position += len(word) + 1
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=10, loc="left")
