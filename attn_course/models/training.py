@@ -81,6 +81,10 @@ def train(
 ) -> History:
     """Train ``model`` with Adam on mini-batches of ``data`` and return its :class:`History`.
 
+    The model is left in eval mode. The first Adam step of a Python session
+    imports ``torch._dynamo`` (about 1 s of CPU, several seconds on a busy
+    machine); later calls do not pay it again.
+
     Args:
         loss_fn: ``loss_fn(model, *batch) -> scalar``, e.g. :func:`classifier_loss`.
         data: tensors sharing their first dimension N, e.g. ``(inputs, labels)``.
