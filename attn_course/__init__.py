@@ -6,6 +6,15 @@ Everything the chapters, exercises and grader use is exported here.
 from . import data, models
 from .appviz import plot_accuracy_by_length, plot_patch_attention, plot_spectrogram_attention, plot_word_weights
 from .attention import attend, attention, scaled_dot_product_scores
+from .kernel_regression import (
+    gaussian_kernel_as_dot_product,
+    gaussian_kernel_scores,
+    hard_lookup,
+    make_regression_toy,
+    nadaraya_watson,
+    query_explorer,
+    soft_lookup,
+)
 from .masks import causal_mask, padding_mask
 from .models import (
     AttentionPooling,
@@ -18,9 +27,14 @@ from .models import (
     train,
 )
 from .multihead import MultiHeadAttention, merge_heads, split_heads
+from .naive import naive_attention, naive_attention_without_math
 from .positional import sinusoidal_positional_encoding
+from .rnn_limits import attention_gradient_by_distance, rnn_gradient_by_distance, time_rnn_vs_attention
+from .scaling import dot_product_variance, softmax_jacobian, softmax_saturation, temperature_explorer
+from .scene import attention_heatmap, make_scene, plot_scene_attention, scene_explorer
 from .scoring import AdditiveAttention, GeneralAttention, dot_product_scores
 from .softmax import masked_softmax
+from .walkthrough import WorkedExample, format_shape_trace, shape_trace, step_explorer, worked_example
 
 __version__ = "0.1.0"
 
@@ -52,4 +66,31 @@ __all__ = [
     "sinusoidal_positional_encoding",
     "split_heads",
     "train",
+    # part1b: chapters 3-5 (walkthrough, scaling, naive)
+    "WorkedExample",
+    "dot_product_variance",
+    "format_shape_trace",
+    "naive_attention",
+    "naive_attention_without_math",
+    "shape_trace",
+    "softmax_jacobian",
+    "softmax_saturation",
+    "step_explorer",
+    "temperature_explorer",
+    "worked_example",
+    # part1a: chapters 1-2 (rnn_limits, scene, kernel_regression)
+    "attention_gradient_by_distance",
+    "attention_heatmap",
+    "gaussian_kernel_as_dot_product",
+    "gaussian_kernel_scores",
+    "hard_lookup",
+    "make_regression_toy",
+    "make_scene",
+    "nadaraya_watson",
+    "plot_scene_attention",
+    "query_explorer",
+    "rnn_gradient_by_distance",
+    "scene_explorer",
+    "soft_lookup",
+    "time_rnn_vs_attention",
 ]
