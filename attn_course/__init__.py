@@ -3,6 +3,8 @@
 Everything the chapters, exercises and grader use is exported here.
 """
 
+from . import data, models
+from .appviz import plot_accuracy_by_length, plot_patch_attention, plot_spectrogram_attention, plot_word_weights
 from .attention import attend, attention, scaled_dot_product_scores
 from .complexity import PAPER_TABLE1, count_macs, graph_depth, measure_table1, path_length, sequential_operations
 from .kernel_regression import (
@@ -17,6 +19,16 @@ from .kernel_regression import (
 from .layer_types import KINDS as TABLE1_KINDS
 from .layer_types import make_layer
 from .masks import causal_mask, padding_mask
+from .models import (
+    AttentionPooling,
+    FrameAttentionClassifier,
+    SentimentClassifier,
+    Seq2Seq,
+    TinyViT,
+    cls_attention,
+    retrain_explorer,
+    train,
+)
 from .multihead import MultiHeadAttention, merge_heads, split_heads
 from .naive import naive_attention, naive_attention_without_math
 from .positional import sinusoidal_positional_encoding
@@ -42,24 +54,40 @@ __all__ = [
     "TABLE1_KINDS",
     "TinyConfig",
     "TinyTransformer",
+    "AttentionPooling",
+    "FrameAttentionClassifier",
+    "GeneralAttention",
+    "MultiHeadAttention",
+    "SentimentClassifier",
+    "Seq2Seq",
+    "TinyViT",
     "attend",
     "attention",
     "attention_map_explorer",
     "causal_mask",
     "count_macs",
+    "cls_attention",
+    "data",
     "dot_product_scores",
     "graph_depth",
     "make_layer",
     "masked_softmax",
     "measure_table1",
     "merge_heads",
+    "models",
     "padding_mask",
     "path_length",
     "reversal_batch",
+    "plot_accuracy_by_length",
+    "plot_patch_attention",
+    "plot_spectrogram_attention",
+    "plot_word_weights",
+    "retrain_explorer",
     "scaled_dot_product_scores",
     "sequential_operations",
     "sinusoidal_positional_encoding",
     "split_heads",
+    "train",
     # part1b: chapters 3-5 (walkthrough, scaling, naive)
     "WorkedExample",
     "dot_product_variance",

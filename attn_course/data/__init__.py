@@ -1,0 +1,36 @@
+"""Seeded synthetic data for the application chapters: nothing is downloaded.
+
+One module per domain: :mod:`.dates` (translation), :mod:`.sentiment`
+(classification), :mod:`.shapes` (vision), :mod:`.audio` (speech). Every
+generator takes a seed or a ``torch.Generator``.
+"""
+
+from .audio import KEYWORDS, AudioConfig, frame_span, keyword_clips, spectrogram
+from .dates import DATE_FORMATS, date_pairs, date_split, date_vocabs, encode_dates, format_date, random_dates
+from .sentiment import Sentence, encode_sentences, sentiment_label, sentiment_sentences, sentiment_vocab
+from .shapes import SHAPES, draw_shape, shape_images
+from .vocab import Vocab
+
+__all__ = [
+    "DATE_FORMATS",
+    "KEYWORDS",
+    "SHAPES",
+    "AudioConfig",
+    "Sentence",
+    "Vocab",
+    "date_pairs",
+    "date_split",
+    "date_vocabs",
+    "draw_shape",
+    "encode_dates",
+    "encode_sentences",
+    "format_date",
+    "frame_span",
+    "keyword_clips",
+    "random_dates",
+    "sentiment_label",
+    "sentiment_sentences",
+    "sentiment_vocab",
+    "shape_images",
+    "spectrogram",
+]

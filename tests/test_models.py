@@ -1,0 +1,354 @@
+"""attn_course.models: shapes, attention that respects padding, seeded training that learns."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from attn_course import (  # noqa: E402
+    plot_accuracy_by_length,
+    plot_patch_attention,
+    plot_spectrogram_attention,
+    plot_word_weights,
+)
+from attn_course.data import (  # noqa: E402
+    AudioConfig,
+    date_split,
+    date_vocabs,
+    encode_dates,
+    encode_sentences,
+    frame_span,
+    keyword_clips,
+    sentiment_sentences,
+    sentiment_vocab,
+    shape_images,
+    spectrogram,
+)
+from attn_course.models import (  # noqa: E402
+    AttentionPooling,
+    FrameAttentionClassifier,
+    SentimentClassifier,
+    Seq2Seq,
+    TinyViT,
+    accuracy,
+    accuracy_by_length,
+    classifier_loss,
+    cls_attention,
+    count_parameters,
+    retrain_explorer,
+    seq2seq_loss,
+    train,
+    translate,
+)
+
+
+def _ids(batch, length, vocab, lengths, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    ids = torch.randint(3, vocab, (batch, length), generator=g)
+    for row, n in enumerate(lengths):
+        ids[row, n:] = 0
+    return ids
+
+
+# ---------------------------------------------------------------- attention pooling
+
+
+def test_pooling_is_a_masked_weighted_average():
+    torch.manual_seed(0)
+    pool = AttentionPooling(8)
+    x = torch.randn(3, 5, 8)
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 0, 0, 0], [1, 0, 0, 0, 0]], dtype=torch.bool)
+    pooled, weights = pool(x, mask)
+    assert pooled.shape == (3, 8) and weights.shape == (3, 5)
+    torch.testing.assert_close(weights.sum(-1), torch.ones(3))
+    assert (weights[~mask] == 0).all()
+    torch.testing.assert_close(pooled, torch.einsum("bl,bld->bd", weights, x))
+    torch.testing.assert_close(pooled[2], x[2, 0])  # one allowed position takes all the weight
+
+
+def test_pooling_rejects_bad_shapes():
+    pool = AttentionPooling(8)
+    with pytest.raises(ValueError, match=r"x must have shape \(B, L, d_model=8\)"):
+        pool(torch.randn(2, 5, 7))
+    with pytest.raises(ValueError, match=r"mask must have shape \(B, L\)=\(2, 5\)"):
+        pool(torch.randn(2, 5, 8), torch.ones(2, 4, dtype=torch.bool))
+
+
+# ---------------------------------------------------------------- seq2seq
+
+
+@pytest.mark.parametrize("attention", [True, False])
+def test_seq2seq_shapes(attention):
+    torch.manual_seed(0)
+    model = Seq2Seq(20, 14, d_embed=8, d_hidden=16, attention=attention)
+    src = _ids(4, 9, 20, [9, 5, 7, 1])
+    tgt = _ids(4, 6, 14, [6, 6, 6, 6], seed=1)
+    logits, weights = model(src, tgt)
+    assert logits.shape == (4, 6, 14)
+    ids, gen_weights = model.generate(src, max_len=6)
+    assert ids.shape == (4, 6) and ids.dtype == torch.long
+    if attention:
+        assert weights.shape == (4, 6, 9) and gen_weights.shape == (4, 6, 9)
+        torch.testing.assert_close(weights.sum(-1), torch.ones(4, 6))
+        assert (weights[src[:, None, :].expand(-1, 6, -1) == 0] == 0).all()  # nothing on padding
+    else:
+        assert weights is None and gen_weights is None
+
+
+@pytest.mark.parametrize("attention", [True, False])
+def test_seq2seq_ignores_extra_padding(attention):
+    torch.manual_seed(0)
+    model = Seq2Seq(20, 14, d_embed=8, d_hidden=16, attention=attention)
+    src = _ids(3, 6, 20, [6, 4, 2])
+    padded = torch.cat([src, torch.zeros(3, 5, dtype=torch.long)], dim=1)
+    tgt = _ids(3, 5, 14, [5, 5, 5], seed=2)
+    torch.testing.assert_close(model(src, tgt)[0], model(padded, tgt)[0])
+
+
+def test_seq2seq_bad_inputs():
+    model = Seq2Seq(20, 14, d_embed=8, d_hidden=16)
+    with pytest.raises(ValueError, match=r"src must be a long tensor of token ids \(B, L\)"):
+        model(torch.zeros(2, 5), torch.zeros(2, 3, dtype=torch.long))
+    with pytest.raises(ValueError, match="same batch size"):
+        model(torch.ones(2, 5, dtype=torch.long), torch.ones(3, 3, dtype=torch.long))
+    with pytest.raises(ValueError, match="d_hidden must be positive"):
+        Seq2Seq(20, 14, d_hidden=0)
+
+
+def test_accuracy_by_length_bins():
+    texts = ["ab", "abcd", "abcdef", "abcdefg"]
+    rates = accuracy_by_length(texts, ["x", "y", "z", "w"], ["x", "n", "z", "z"], [0, 3, 6, 8])
+    assert rates == [1.0, 0.0, 0.5]
+    with pytest.raises(ValueError, match="equal lengths"):
+        accuracy_by_length(texts, ["x"], ["x"], [0, 3])
+
+
+@pytest.mark.slow
+def test_translator_fast_config_learns_and_shows_a_proper_alignment():
+    train_pairs, test_pairs = date_split(2000, 200, seed=0, formats=["d Mon yyyy", "dd.mm.yyyy", "mm/dd/yy"])
+    source, target = date_vocabs()
+    src, tgt = encode_dates(train_pairs, source, target)
+    torch.manual_seed(0)
+    model = Seq2Seq(len(source), len(target), d_embed=16, d_hidden=32)
+    history = train(model, seq2seq_loss, (src, tgt), epochs=4, batch_size=128, lr=2e-2, seed=0)
+    assert history.loss[-1] < history.loss[0]
+    texts = [h for h, _ in test_pairs]
+    predictions, alignments = translate(model, texts, source, target)
+    exact = sum(p == iso for p, (_, iso) in zip(predictions, test_pairs, strict=True)) / len(test_pairs)
+    assert exact >= 0.8
+    for text, prediction, weights in zip(texts, predictions, alignments, strict=True):
+        assert weights.shape == (len(prediction) + 1, len(text))
+        torch.testing.assert_close(weights.sum(-1), torch.ones(len(prediction) + 1))
+
+
+# ---------------------------------------------------------------- sentiment
+
+
+def test_sentiment_shapes_and_padding():
+    torch.manual_seed(0)
+    model = SentimentClassifier(30, d_model=8)
+    ids = _ids(3, 7, 30, [7, 3, 5])
+    logits, weights = model(ids)
+    assert logits.shape == (3, 2) and weights.shape == (3, 7)
+    torch.testing.assert_close(weights.sum(-1), torch.ones(3))
+    assert (weights[ids == 0] == 0).all()
+    padded = torch.cat([ids, torch.zeros(3, 4, dtype=torch.long)], 1)
+    torch.testing.assert_close(model(padded)[0], logits)
+
+
+@pytest.mark.slow
+def test_sentiment_fast_config_learns_and_weighs_the_opinion_word():
+    vocab = sentiment_vocab()
+    train_s, test_s = sentiment_sentences(1500, seed=1), sentiment_sentences(300, seed=2)
+    x, y = encode_sentences(train_s, vocab)
+    xt, yt = encode_sentences(test_s, vocab)
+    torch.manual_seed(0)
+    model = SentimentClassifier(len(vocab), d_model=16)
+    train(model, classifier_loss, (x, y), epochs=3, batch_size=64, lr=1e-2, seed=0)
+    assert accuracy(model, xt, yt) >= 0.9
+    with torch.no_grad():
+        weights = model(xt)[1]
+    on_word = torch.tensor([float(weights[i, s.polarity_index]) for i, s in enumerate(test_s)])
+    assert on_word.mean() > 3 / 16  # far more than a uniform share of the longest sentences
+
+
+# ---------------------------------------------------------------- ViT
+
+
+def test_vit_shapes_and_attention_rows():
+    torch.manual_seed(0)
+    model = TinyViT(image_size=12, patch_size=4, d_model=16, num_heads=2, num_layers=2, num_classes=3)
+    logits, weights = model(torch.randn(5, 1, 12, 12))
+    assert logits.shape == (5, 3)
+    assert [tuple(w.shape) for w in weights] == [(5, 2, 10, 10)] * 2
+    for w in weights:
+        torch.testing.assert_close(w.sum(-1), torch.ones(5, 2, 10))
+    last = cls_attention(weights, 3)
+    assert last.shape == (5, 3, 3)
+    torch.testing.assert_close(last.sum((1, 2)) + weights[-1].mean(1)[:, 0, 0], torch.ones(5))
+    rolled = cls_attention(weights, 3, rollout=True)
+    assert rolled.shape == (5, 3, 3) and (rolled >= 0).all() and (rolled.sum((1, 2)) <= 1 + 1e-6).all()
+
+
+def test_vit_bad_inputs():
+    with pytest.raises(ValueError, match="must be divisible by patch_size"):
+        TinyViT(image_size=10, patch_size=4)
+    model = TinyViT(image_size=12, patch_size=4, d_model=16, num_heads=2)
+    with pytest.raises(ValueError, match=r"images must have shape \(B, 1, 12, 12\)"):
+        model(torch.randn(2, 1, 16, 16))
+    with pytest.raises(ValueError, match="grid"):
+        cls_attention(model(torch.randn(1, 1, 12, 12))[1], 4)
+
+
+@pytest.mark.slow
+def test_vit_fast_config_learns():
+    x, y, _ = shape_images(1500, seed=0)
+    xt, yt, _ = shape_images(300, seed=1)
+    torch.manual_seed(0)
+    model = TinyViT(image_size=24, patch_size=6, d_model=32, num_heads=4, num_layers=1)
+    train(model, classifier_loss, (x, y), epochs=4, batch_size=64, lr=3e-3, seed=0)
+    assert accuracy(model, xt, yt) >= 0.8
+
+
+# ---------------------------------------------------------------- audio
+
+
+def test_frame_classifier_shapes_and_mask():
+    torch.manual_seed(0)
+    model = FrameAttentionClassifier(n_bins=10, d_model=8, num_classes=4)
+    frames = torch.randn(3, 12, 10)
+    mask = torch.ones(3, 12, dtype=torch.bool)
+    mask[1, 8:] = False
+    logits, weights = model(frames, mask)
+    assert logits.shape == (3, 4) and weights.shape == (3, 12)
+    torch.testing.assert_close(weights.sum(-1), torch.ones(3))
+    assert (weights[1, 8:] == 0).all()
+    with pytest.raises(ValueError, match=r"frames must have shape \(B, T, n_bins=10\)"):
+        model(torch.randn(3, 12, 9))
+    with pytest.raises(ValueError, match="kernel_size must be odd"):
+        FrameAttentionClassifier(n_bins=10, kernel_size=4)
+
+
+@pytest.mark.slow
+def test_keyword_spotter_fast_config_learns_and_attends_to_the_keyword():
+    config = AudioConfig(duration=0.5)  # shorter clips than the chapter's, to keep the test fast
+    waves, labels, _ = keyword_clips(600, seed=0, config=config)
+    test_waves, test_labels, test_spans = keyword_clips(200, seed=1, config=config)
+    frames, test_frames = spectrogram(waves, config), spectrogram(test_waves, config)
+    torch.manual_seed(0)
+    model = FrameAttentionClassifier(n_bins=frames.shape[-1], d_model=32, num_classes=4)
+    train(model, classifier_loss, (frames, labels), epochs=8, batch_size=32, lr=1e-2, seed=0)
+    assert accuracy(model, test_frames, test_labels) >= 0.7
+    with torch.no_grad():
+        weights = model(test_frames)[1]  # (N, T)
+    spans = frame_span(test_spans, config)
+    has_keyword = (test_labels > 0).nonzero()[:, 0].tolist()
+    inside = torch.stack([weights[i, spans[i, 0] : spans[i, 1] + 1].sum() for i in has_keyword])
+    share = torch.stack([(spans[i, 1] - spans[i, 0] + 1) / config.n_frames for i in has_keyword])
+    assert inside.mean() >= max(0.6, 2 * float(share.mean()))  # twice what uniform attention would put there
+
+
+# ---------------------------------------------------------------- training loop
+
+
+def _tiny_problem():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(200, 4, 3, generator=g)
+    y = (x[:, 0, 0] > 0).long()
+    return x, y
+
+
+def _tiny_model():
+    torch.manual_seed(0)
+    return FrameAttentionClassifier(n_bins=3, d_model=8, num_classes=2, kernel_size=1)
+
+
+def test_train_is_seeded_and_returns_its_history():
+    x, y = _tiny_problem()
+    runs = []
+    for seed in (0, 0, 1):
+        model = _tiny_model()
+        calls = []
+        history = train(model, classifier_loss, (x, y), epochs=3, batch_size=32, seed=seed,
+                        eval_fn=lambda m: accuracy(m, x, y), callback=lambda e, h, calls=calls: calls.append(e))
+        assert len(history.loss) == len(history.metric) == 3 and calls == [0, 1, 2]
+        runs.append((history.loss, [p.detach().clone() for p in model.parameters()]))
+    assert runs[0][0] == runs[1][0]
+    assert all(torch.equal(a, b) for a, b in zip(runs[0][1], runs[1][1], strict=True))
+    assert runs[0][0] != runs[2][0]
+
+
+def test_train_stops_at_target_and_restores_threads():
+    x, y = _tiny_problem()
+    before = torch.get_num_threads()
+    history = train(_tiny_model(), classifier_loss, (x, y), epochs=50, lr=1e-2, eval_fn=lambda m: accuracy(m, x, y),
+                    target=0.0)
+    assert len(history.loss) == 1
+    assert torch.get_num_threads() == before
+
+
+def test_train_does_not_touch_the_global_rng():
+    x, y = _tiny_problem()
+    model = _tiny_model()  # seeds the global RNG itself, so build it first
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    train(model, classifier_loss, (x, y), epochs=1)
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_train_bad_arguments():
+    x, y = _tiny_problem()
+    with pytest.raises(ValueError, match="share their first dimension"):
+        train(_tiny_model(), classifier_loss, (x, y[:10]))
+    with pytest.raises(ValueError, match="target needs an eval_fn"):
+        train(_tiny_model(), classifier_loss, (x, y), target=0.9)
+    with pytest.raises(TypeError, match="epochs must be an int"):
+        train(_tiny_model(), classifier_loss, (x, y), epochs=2.0)
+
+
+def test_count_parameters():
+    assert count_parameters(torch.nn.Linear(3, 2)) == 8
+
+
+def test_retrain_explorer_uses_the_cache_and_retrains_live():
+    fitted = []
+
+    def fit(width, scale):
+        fitted.append((width, scale))
+        return width * scale
+
+    def draw(fig, result, width, scale):
+        fig.subplots().plot([0, 1], [0, result])
+
+    explorer = retrain_explorer(fit, draw, {"width": [1, 2], "scale": [1, 3]}, cache={(1, 1): 1, (2, 1): 2},
+                                static=["width"], initial={"width": 1, "scale": 1})
+    explorer.static_html()
+    assert fitted == []  # the book's frames come from the cache
+    box = explorer.widget()
+    before = box.image.value
+    box.sliders["scale"].value = 3
+    assert fitted == [(1, 3)] and box.image.value != before
+
+
+# ---------------------------------------------------------------- plots
+
+
+def test_application_plots_draw_and_validate():
+    fig, axes = plt.subplots(1, 4)
+    assert plot_word_weights(axes[0], ["not", "good"], torch.tensor([0.4, 0.6])) is axes[0]
+    assert len(axes[0].texts) == 2
+    plot_patch_attention(axes[1], torch.rand(12, 12), torch.rand(3, 3))
+    assert len(axes[1].images) == 2
+    plot_spectrogram_attention(axes[2], torch.rand(10, 5), torch.rand(10), span=(2, 4))
+    assert len(axes[2].lines) == 3  # attention curve and the two span edges
+    plot_accuracy_by_length(axes[3], [0, 5, 10], {"a": [1.0, 0.5], "b": [0.2, 0.1]})
+    assert len(axes[3].lines) == 2
+    with pytest.raises(ValueError, match="weights must have 2 entries"):
+        plot_word_weights(axes[0], ["a", "b"], torch.rand(3))
+    with pytest.raises(ValueError, match="curve 'a' has 1 values for 2 bins"):
+        plot_accuracy_by_length(axes[3], [0, 5, 10], {"a": [1.0]})
+    plt.close(fig)
