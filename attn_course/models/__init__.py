@@ -20,11 +20,10 @@ from .training import (
     seq2seq_loss,
     train,
 )
-from .vit import EncoderBlock, TinyViT, cls_attention
+from .vit import TinyViT, cls_attention
 
 __all__ = [
     "AttentionPooling",
-    "EncoderBlock",
     "FrameAttentionClassifier",
     "History",
     "SentimentClassifier",

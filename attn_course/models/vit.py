@@ -4,7 +4,8 @@ Takeaway: nothing in the encoder knows it is looking at an image. The
 picture is cut into ``patch_size`` x ``patch_size`` tiles, each tile becomes a
 token (a linear map of its pixels), a learned ``[CLS]`` token is prepended and
 learned position embeddings are added; then standard pre-norm encoder
-blocks built on :class:`attn_course.MultiHeadAttention` mix the tokens, and
+blocks (:class:`attn_course.EncoderBlock` with ``norm_first=True``, built on
+:class:`attn_course.MultiHeadAttention`) mix the tokens, and
 the ``[CLS]`` token's final vector is classified. The ``[CLS]`` row of each
 attention matrix says which patches the classifier read.
 """
@@ -15,26 +16,7 @@ import torch
 from torch import nn
 
 from .._validation import check_positive_int, check_tensor, shape_str
-from ..multihead import MultiHeadAttention
-
-
-class EncoderBlock(nn.Module):
-    """Pre-norm Transformer encoder block: x + MHA(LN(x)), then x + MLP(LN(x)) (Xiong et al., 2020)."""
-
-    def __init__(self, d_model: int, num_heads: int, mlp_ratio: int = 2) -> None:
-        super().__init__()
-        self.norm1 = nn.LayerNorm(d_model)
-        self.attn = MultiHeadAttention(d_model, num_heads)
-        self.norm2 = nn.LayerNorm(d_model)
-        self.mlp = nn.Sequential(nn.Linear(d_model, mlp_ratio * d_model), nn.GELU(),
-                                 nn.Linear(mlp_ratio * d_model, d_model))
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """x (B, N, d_model) -> (x (B, N, d_model), weights (B, h, N, N))."""
-        h = self.norm1(x)
-        attended, weights = self.attn(h, h, h)  # (B, N, d), (B, h, N, N)
-        x = x + attended
-        return x + self.mlp(self.norm2(x)), weights
+from ..transformer import EncoderBlock
 
 
 class TinyViT(nn.Module):
@@ -58,7 +40,11 @@ class TinyViT(nn.Module):
         self.patch_embed = nn.Conv2d(channels, d_model, kernel_size=patch_size, stride=patch_size)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, d_model))
         self.pos_embed = nn.Parameter(0.02 * torch.randn(1, self.grid**2 + 1, d_model))
-        self.blocks = nn.ModuleList(EncoderBlock(d_model, num_heads) for _ in range(num_layers))
+        # Pre-norm blocks (x + Sublayer(LN(x)), Xiong et al., 2020) with a GELU MLP of width 2 * d_model.
+        self.blocks = nn.ModuleList(
+            EncoderBlock(d_model, num_heads, d_ff=2 * d_model, norm_first=True, activation="gelu")
+            for _ in range(num_layers)
+        )
         self.norm = nn.LayerNorm(d_model)
         self.head = nn.Linear(d_model, num_classes)
 
