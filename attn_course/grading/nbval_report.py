@@ -21,7 +21,8 @@ def pytest_runtest_logreport(report) -> None:
     match = re.search(r"::Cell (\d+)", report.nodeid)
     if not match:
         return
-    text = _ANSI.sub("", report.longreprtext or "") if report.failed else ""
+    # After a timeout nbval marks later cells xfail, so a failure shows up as "skipped".
+    text = _ANSI.sub("", report.longreprtext or "") if not report.passed else ""
     record = {"cell": int(match.group(1)), "when": report.when, "outcome": report.outcome, "text": text[-_LIMIT:]}
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")
