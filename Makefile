@@ -1,7 +1,7 @@
 # The course's commands. Each works from a fresh clone with only python3 >= 3.10.
 #   make venv   create/update .venv with attn_course (editable) and every pinned dependency
 #   make book   build the HTML book into _build/html (notebooks executed, -n -W)
-#   make test   unit tests + nbval over every notebook under book/
+#   make test   unit tests + nbval over every notebook under book/ and the instructor notebooks in exercises/
 #   make lab    JupyterLab in the venv, for running the chapters locally
 #   make lint   ruff over the package, tests and notebooks
 
@@ -26,7 +26,7 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS) tests --nbval book --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
+	$(BIN)/python -m pytest $(PYTEST_ARGS) tests --nbval book exercises --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

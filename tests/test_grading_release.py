@@ -99,3 +99,19 @@ def test_exercises_lists_sets_with_paths_and_points(capsys):
         assert row["points"] == sum(p["points"] for p in row["parts"]) == exercise.points
     assert main(["exercises"]) == 0
     assert f"{len(SETS)} sets, {sum(s.points for s in SETS)} points" in capsys.readouterr().out
+
+
+def test_the_book_lists_every_student_notebook_under_exercises_with_its_points():
+    import re
+
+    import yaml
+
+    from attn_course.grading.spec import ROOT
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    (part,) = [p for p in toc["parts"] if p["caption"] == "Exercises"]
+    files = [c["file"] for c in part["chapters"]]
+    assert files == ["book/exercises/index"] + [f"book/exercises/{s.name}" for s in SETS]
+    index = (ROOT / "book" / "exercises" / "index.md").read_text()
+    listed = re.findall(r"<(\d\d_\w+)>` [^|]*\| (\d+) \|", index)
+    assert listed == [(s.name, str(s.points)) for s in SETS]
