@@ -52,7 +52,9 @@ def _add_cell(nb, source: str, at: int | None = None):
 ZEROS_01 = {
     "scaled_scores": "def scaled_scores(query, key):\n    return torch.zeros(query.shape[:-1] + (key.shape[-2],))",
     "stable_softmax": "def stable_softmax(scores):\n    return torch.zeros_like(scores)",
-    "attention_weights": "def attention_weights(query, key):\n    return torch.zeros(query.shape[:-1] + (key.shape[-2],))",
+    "attention_weights": (
+        "def attention_weights(query, key):\n    return torch.zeros(query.shape[:-1] + (key.shape[-2],))"
+    ),
 }
 
 
@@ -95,12 +97,14 @@ def _cases() -> dict[str, nbformat.NotebookNode]:
     cases["shortcut_02"] = _replace_function(_read("02_attention_masks", "solution"), "attention", (
         "import torch.nn.functional as F\n"
         "def attention(query, key, value, mask=None):\n"
-        "    weights = torch.softmax(apply_mask(query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1]),\n"
-        "                                       mask if mask is not None else torch.tensor(True)), -1).nan_to_num(0.0)\n"
+        "    scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])\n"
+        "    allowed = mask if mask is not None else torch.tensor(True)\n"
+        "    weights = torch.softmax(apply_mask(scores, allowed), -1).nan_to_num(0.0)\n"
         "    return F.scaled_dot_product_attention(query, key, value, attn_mask=mask).nan_to_num(0.0), weights\n"
     ))
     # 6. An infinite loop in a function and in a top-level cell.
-    looping = _replace_function(solution, "stable_softmax", "def stable_softmax(scores):\n    while True:\n        pass")
+    looping = _replace_function(solution, "stable_softmax",
+                                "def stable_softmax(scores):\n    while True:\n        pass")
     cases["loop_01"] = _add_cell(looping, "while True:\n    pass", at=2)
     # 7. A syntax error in one cell.
     cases["syntax_03"] = _replace_function(_read("03_causal_padding", "solution"), "build_padding_mask",
