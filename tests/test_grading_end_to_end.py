@@ -124,7 +124,7 @@ def batch(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     done = subprocess.run(
         [*GRADE, *map(str, paths.values()), "--jobs", "2", "--timeout", "4", "--json", str(out / "r.json"),
-         "--junit", str(out / "r.xml"), "--gradescope", str(out / "gs.json")],
+         "--junit", str(out / "r.xml"), "--gradescope", str(out / "gs.json"), "--progress"],
         capture_output=True, text=True, timeout=600,
     )
     reports = {Path(r["path"]).stem: r for r in json.loads((out / "r.json").read_text())}
@@ -200,6 +200,12 @@ def test_submissions_are_never_modified(batch):
 def test_exit_code_is_1_when_a_submission_lacks_marks(batch):
     assert batch["done"].returncode == 1, batch["done"].stderr
     assert "0 / 9 points" in batch["done"].stdout and "9 / 9 points" in batch["done"].stdout
+
+
+def test_a_batch_shows_a_progress_bar_on_stderr_when_asked(batch):
+    count = len(batch["paths"])
+    assert f"grading [{'#' * 30}] {count}/{count}" in batch["done"].stderr
+    assert "grading [" not in batch["done"].stdout
 
 
 def test_reports_validate_against_their_schemas(batch):

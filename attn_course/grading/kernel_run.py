@@ -21,8 +21,11 @@ from .workers import run_isolated
 
 OUTPUT_LIMIT = 100_000  # characters of stdout+stderr the kernel may produce
 
+# Runs in the fresh kernel before the first cell. Importing torch here keeps its few seconds of
+# import time out of the per-cell clock (the kernel has a separate startup timeout).
 _STARTUP = f"""\
 from attn_course.grading.sandbox import block_network, cap_output
+import attn_course.grading.checks
 block_network()
 cap_output({OUTPUT_LIMIT})
 del block_network, cap_output

@@ -55,7 +55,7 @@ SET = ExerciseSet(
     title="Attention with masks",
     parts=(
         Part("a", "apply_mask", "blocked scores become -inf", 1, 2, hidden_apply_mask,
-             ("attn_course",), "scores.masked_fill(~mask, float('-inf'))."),
+             ("attn_course",), "masked_fill fills where its mask is True; invert yours."),
         Part("b", "attention", "masked attention returning (output, weights)", 1, 4, hidden_attention,
              ("attn_course", "scaled_dot_product_attention", "MultiheadAttention", "multi_head_attention_forward"),
              "Rows with no allowed key: replace NaN weights by 0."),

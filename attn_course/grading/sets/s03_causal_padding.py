@@ -43,6 +43,6 @@ SET = ExerciseSet(
         Part("b", "build_padding_mask", "a padding mask", 1, 2, hidden_padding, ("attn_course",),
              "Compare torch.arange(max_len) with each length; keep a singleton query axis."),
         Part("c", "build_decoder_mask", "causal AND padding", 1, 2, hidden_decoder, ("attn_course",),
-             "Broadcast (L, L) & (B, 1, L)."),
+             "Both rules must hold: AND your two masks and let them broadcast."),
     ),
 )
