@@ -71,8 +71,11 @@ def main() -> int:
         batch, done = timed([*GRADE, "--jobs", str(args.jobs), "--json", str(report), *map(str, paths)])
         results = json.loads(report.read_text())
         full = sum(r["score"] == r["max_score"] for r in results)
+        cpu = sum(r["cpu_seconds"] for r in results) / len(results)
         print(f"batch of {args.count} with --jobs {args.jobs}: {batch:.1f} s wall, {batch / args.count:.2f} s per "
               f"submission; {full} with full marks, {len(results) - full} without; exit {done.returncode}")
+        print(f"CPU time per submission (nbval run with its kernel, and hidden tests): {cpu:.2f} s; "
+              f"on {os.cpu_count()} idle cores the batch needs about {cpu * args.count / os.cpu_count():.0f} s")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
         expected_full = (args.count + 1) // 2
         if full != expected_full or len(results) != args.count:

@@ -18,7 +18,7 @@ def _cells(exercise_name: str, role: str = "solution") -> list[tuple[int, str]]:
 
 def _hidden(exercise_name: str, cells: list[tuple[int, str]], seed: int = 1234, timeout: float = 5.0) -> dict:
     request = {"set": exercise_name, "seed": seed, "cells": cells, "part_timeout": timeout}
-    result, _ = run_isolated(run_child, (request,), 60)
+    result, _, _ = run_isolated(run_child, (request,), 60)
     assert isinstance(result, dict), result
     return result
 

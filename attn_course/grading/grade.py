@@ -41,25 +41,29 @@ class Report:
     tests: list[TestResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     isolation: str = ""  # how the network was blocked: "network namespace" or "python socket guard"
+    cpu_seconds: float = 0.0  # of the nbval run (with its kernel) and the hidden tests
 
     def as_json(self) -> dict:
         data = asdict(self)
-        keys = ("path", "exercise", "seed", "score", "max_score", "tests", "notes", "isolation")
+        keys = ("path", "exercise", "seed", "score", "max_score", "tests", "notes", "isolation", "cpu_seconds")
         return {key: data[key] for key in keys}
 
 
-def run_hidden(submission: Submission, seed: int, part_timeout: float, total_timeout: float) -> tuple[dict, str]:
+def run_hidden(submission: Submission, seed: int, part_timeout: float,
+               total_timeout: float) -> tuple[dict, str, float]:
     request = {"set": submission.exercise.name, "seed": seed, "cells": submission.own_code_cells(),
                "part_timeout": part_timeout}
-    result, _ = run_isolated(run_child, (request,), total_timeout)
+    result, _, cpu = run_isolated(run_child, (request,), total_timeout)
     if isinstance(result, TimeoutError):
-        return {}, f"the hidden tests did not finish within {total_timeout:g} s"
+        return {}, f"the hidden tests did not finish within {total_timeout:g} s", cpu
     if isinstance(result, BaseException):
-        return {}, f"the hidden-test process failed: {type(result).__name__}: {result}"
-    return result, ""
+        return {}, f"the hidden-test process failed: {type(result).__name__}: {result}", cpu
+    return result, "", cpu
 
 
 def _cell_error(result: CellResult) -> str:
+    if "Timeout of" in result.text:
+        return "Timeout: the cell ran past the time limit and was interrupted (an infinite loop?)"
     lines = [ln for ln in result.text.strip().splitlines() if ln.strip()]
     return lines[-1].strip() if lines else result.outcome
 
@@ -89,9 +93,10 @@ def grade(submission: Submission, *, cell_timeout: float = 10.0, total_timeout: 
     with tempfile.TemporaryDirectory(prefix="attn-grade-") as tmp:
         notebook, roles = grading_notebook(submission)
         hidden_cmd = _start_hidden(submission, seed, cell_timeout, total_timeout)
-        cells, note, isolation = run_nbval(notebook, Path(tmp), cell_timeout, total_timeout)
-        hidden, hidden_note = hidden_cmd()
+        cells, note, isolation, kernel_cpu = run_nbval(notebook, Path(tmp), cell_timeout, total_timeout)
+        hidden, hidden_note, hidden_cpu = hidden_cmd()
     report.isolation = isolation
+    report.cpu_seconds = round(kernel_cpu + hidden_cpu, 2)
     for note_text in (note, hidden_note):
         if note_text:
             report.notes.append(note_text)
@@ -125,7 +130,7 @@ def _start_hidden(submission: Submission, seed: int, part_timeout: float, total_
     pool = ThreadPoolExecutor(max_workers=1)
     future = pool.submit(run_hidden, submission, seed, part_timeout, total_timeout)
 
-    def wait() -> tuple[dict, str]:
+    def wait() -> tuple[dict, str, float]:
         try:
             return future.result()
         finally:

@@ -63,15 +63,15 @@ def nbval_child(workdir: str, cell_timeout: float) -> int:
 
 
 def run_nbval(notebook: nbformat.NotebookNode, workdir: Path, cell_timeout: float,
-              total_timeout: float) -> tuple[dict[int, CellResult], str, str]:
-    """Per-cell results (by grading-notebook index), a note about the run, and the network isolation used."""
+              total_timeout: float) -> tuple[dict[int, CellResult], str, str, float]:
+    """Per-cell results (by grading-notebook index), a note, the network isolation used, and CPU seconds."""
     nbformat.write(notebook, workdir / "grading.ipynb")
     startup = workdir / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
     (startup / "00-grading-sandbox.py").write_text(_STARTUP)
     (workdir / "pytest.ini").write_text("[pytest]\n")
     report = workdir / "cells.jsonl"
-    outcome, isolation = run_isolated(nbval_child, (str(workdir), cell_timeout), total_timeout)
+    outcome, isolation, cpu = run_isolated(nbval_child, (str(workdir), cell_timeout), total_timeout)
     note = ""
     if isinstance(outcome, TimeoutError):
         note = f"the notebook did not finish within the total time limit of {total_timeout:g} s"
@@ -83,4 +83,4 @@ def run_nbval(notebook: nbformat.NotebookNode, workdir: Path, cell_timeout: floa
             record = json.loads(line)
             if 0 <= record["cell"] < len(notebook.cells):
                 results[record["cell"]] = CellResult(record["outcome"], record["text"])
-    return results, note, isolation
+    return results, note, isolation, cpu

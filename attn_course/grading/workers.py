@@ -17,6 +17,7 @@ import ctypes
 import fcntl
 import functools
 import multiprocessing
+import resource
 import socket
 import struct
 from collections.abc import Callable
@@ -49,18 +50,26 @@ def isolate_network() -> str:
         return "python socket guard"
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of the children it waited for (e.g. the kernel)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _child(conn, target: Callable, args: tuple) -> None:
     isolation = isolate_network()
     try:
-        conn.send((target(*args), isolation))
+        result = target(*args)
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which decides
-        conn.send((exc, isolation))
+        result = exc
+    try:
+        conn.send((result, isolation, _cpu_seconds()))
     finally:
         conn.close()
 
 
-def run_isolated(target: Callable, args: tuple, timeout: float) -> tuple[object, str]:
-    """Run ``target(*args)`` in a fresh isolated child; ``(result, isolation)``.
+def run_isolated(target: Callable, args: tuple, timeout: float) -> tuple[object, str, float]:
+    """Run ``target(*args)`` in a fresh isolated child; ``(result, isolation, cpu_seconds)``.
 
     ``result`` is the return value, the exception raised, or ``TimeoutError`` if the child did
     not finish within ``timeout`` seconds (it is then killed, and a kernel it started shuts
@@ -76,9 +85,9 @@ def run_isolated(target: Callable, args: tuple, timeout: float) -> tuple[object,
             result = receive.recv()
             process.join(5)
             return result
-        return TimeoutError(f"did not finish within {timeout:g} s"), ""
+        return TimeoutError(f"did not finish within {timeout:g} s"), "", 0.0
     except EOFError:
-        return RuntimeError(f"the grading process died (exit code {process.exitcode})"), ""
+        return RuntimeError(f"the grading process died (exit code {process.exitcode})"), "", 0.0
     finally:
         if process.is_alive():
             process.kill()
