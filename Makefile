@@ -1,7 +1,8 @@
 # The course's commands. Each works from a fresh clone with only python3 >= 3.10.
 #   make venv   create/update .venv with attn_course (editable) and every pinned dependency
 #   make book   build the HTML book into _build/html (notebooks executed in parallel and cached, -n -W)
-#   make test   make book, then ruff, unit tests, nbval over every notebook under book/ and the
+#   make test   make book, then ruff, unit tests, nbval over every notebook under book/, the
+#               instructor notebooks in exercises/ and the
 #               browser tests (headless Chromium over every page; screenshots in _build/screenshots)
 #   make lab    JupyterLab in the venv, for running the chapters locally
 #   make lint   ruff over the package, tests and notebooks
@@ -31,7 +32,7 @@ book: assets
 
 test: book
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS) tests --nbval book --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
+	$(BIN)/python -m pytest $(PYTEST_ARGS) tests --nbval book exercises --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,56 @@
+"""Checkers for the visible check cells of the exercise notebooks.
+
+Each prints one deterministic line: the same text for every correct answer, so nbval can
+compare it with the instructor's stored output. On a miss it prints what differs and a hint.
+These run in *your* kernel, so they are feedback, not proof: the grader re-tests your
+functions in a separate process (see the README's student guide).
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
+    return type(value).__name__
+
+
+def check_close(part: str, actual: object, expected: torch.Tensor, *, atol: float = 1e-5, rtol: float = 1e-4) -> None:
+    """Print whether ``actual`` matches ``expected`` (same shape, values within tolerance)."""
+    label = f"part ({part})"
+    if not isinstance(actual, torch.Tensor):
+        print(f"✗ {label}: expected a tensor of shape {tuple(expected.shape)}, got {_describe(actual)}")
+        return
+    if actual.shape != expected.shape:
+        print(f"✗ {label}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}")
+        return
+    if actual.dtype != expected.dtype:
+        print(f"✗ {label}: expected dtype {expected.dtype}, got {actual.dtype}")
+        return
+    if expected.dtype == torch.bool:
+        wrong = int((actual != expected).sum())
+        if wrong:
+            print(f"✗ {label}: {wrong} of {expected.numel()} entries differ from the reference")
+            return
+    else:
+        nan_mismatch = torch.isnan(actual) != torch.isnan(expected)
+        if nan_mismatch.any():
+            print(f"✗ {label}: NaN at {int(nan_mismatch.sum())} position(s) where the reference has none")
+            return
+        bad = ~torch.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
+        if bad.any():
+            first = tuple(int(i) for i in bad.nonzero()[0])
+            print(
+                f"✗ {label}: {int(bad.sum())} of {expected.numel()} values differ; first at index {first}: "
+                f"got {actual[first].item():.4f}, expected {expected[first].item():.4f}"
+            )
+            return
+    print(f"✓ {label}: shape {tuple(expected.shape)}, values match the reference")
+
+
+def check_true(part: str, condition: bool, what: str) -> None:
+    """Print whether a property holds, e.g. ``check_true("b", w.sum(-1).allclose(one), "rows sum to 1")``."""
+    mark = "✓" if bool(condition) else "✗"
+    print(f"{mark} part ({part}): {what}")

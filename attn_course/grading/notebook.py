@@ -1,0 +1,114 @@
+"""Read submissions and assemble the notebook that nbval runs.
+
+The grading notebook is built from three sources, so that the stored outputs of the
+submission are never used:
+
+1. the instructor's ``setup`` cells (imports), outputs ignored;
+2. every code cell of the submission except its check cells, outputs cleared and tags
+   dropped (a student's ``nbval-skip`` or ``raises-exception`` has no effect);
+3. the instructor's check cells (tag ``check-<part>``) *with the instructor's stored
+   outputs*: nbval compares the fresh run against those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .spec import ExerciseSet, all_sets
+
+CHECK_PREFIX = "check-"
+SETUP_TAG = "setup"
+
+
+class InvalidSubmission(Exception):
+    """The file is not a notebook we can grade (exit status 2)."""
+
+
+@dataclass
+class Submission:
+    path: Path
+    notebook: nbformat.NotebookNode
+    exercise: ExerciseSet
+
+    def own_code_cells(self) -> list[tuple[int, str]]:
+        """(index, source) of the submission's code cells, check cells excluded."""
+        return [(i, cell.source) for i, cell in enumerate(self.notebook.cells)
+                if cell.cell_type == "code" and not check_part(cell)]
+
+
+def tags(cell: nbformat.NotebookNode) -> list[str]:
+    found = cell.get("metadata", {}).get("tags", [])
+    return [t for t in found if isinstance(t, str)] if isinstance(found, list) else []
+
+
+def check_part(cell: nbformat.NotebookNode) -> str | None:
+    for tag in tags(cell):
+        if tag.startswith(CHECK_PREFIX):
+            return tag[len(CHECK_PREFIX):]
+    return None
+
+
+def identify(notebook: nbformat.NotebookNode, path: Path) -> ExerciseSet:
+    """The set named in the notebook's metadata, else the one whose name is in the file name."""
+    sets = {s.name: s for s in all_sets()}
+    meta = notebook.get("metadata", {}).get("attn_course", {})
+    name = meta.get("exercise") if isinstance(meta, dict) else None
+    if name in sets:
+        return sets[name]
+    matches = [s for s in sets.values() if s.name in path.name or s.name[:2] + "_" == path.name[:3]]
+    if len(matches) == 1:
+        return matches[0]
+    raise InvalidSubmission(
+        f"{path}: cannot tell which exercise set this is (no attn_course.exercise in the notebook "
+        f"metadata, and the file name matches none of {sorted(sets)})"
+    )
+
+
+def read_submission(path: Path) -> Submission:
+    """Load and validate ``path`` (read-only). Raises :class:`InvalidSubmission`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidSubmission(f"{path}: cannot read the file ({exc})") from exc
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+        nbformat.validate(notebook)
+    except Exception as exc:  # nbformat raises several types for bad JSON / schema
+        raise InvalidSubmission(f"{path}: not a valid Jupyter notebook ({type(exc).__name__}: {exc})") from exc
+    return Submission(path, notebook, identify(notebook, path))
+
+
+def instructor_notebook(exercise: ExerciseSet) -> nbformat.NotebookNode:
+    return nbformat.read(exercise.solution, as_version=4)
+
+
+def grading_notebook(submission: Submission) -> tuple[nbformat.NotebookNode, dict[int, str]]:
+    """The notebook nbval runs, and a map from its cell index to what the cell is.
+
+    The map's values: ``"setup"``, ``"student:<index in the submission>"`` or ``"check:<part>"``.
+    """
+    reference = instructor_notebook(submission.exercise)
+    cells, roles = [], {}
+
+    def add(cell: nbformat.NotebookNode, role: str) -> None:
+        roles[len(cells)] = role
+        cells.append(cell)
+
+    for cell in reference.cells:
+        if cell.cell_type == "code" and SETUP_TAG in tags(cell):
+            add(nbformat.v4.new_code_cell(cell.source, metadata={"tags": ["nbval-ignore-output"]}), "setup")
+    for index, source in submission.own_code_cells():
+        add(nbformat.v4.new_code_cell(source), f"student:{index}")  # no outputs, not executed: not compared
+    for cell in reference.cells:
+        part = check_part(cell) if cell.cell_type == "code" else None
+        if part:
+            check = nbformat.v4.new_code_cell(cell.source, execution_count=cell.execution_count)
+            check.outputs = cell.outputs  # the pristine expected outputs
+            add(check, f"check:{part}")
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+    })
+    return notebook, roles

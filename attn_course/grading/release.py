@@ -1,0 +1,145 @@
+"""``attn-course release``: instructor notebook -> student notebook.
+
+Markers in the instructor's code cells:
+
+    ### BEGIN SOLUTION
+    ### HINT: one line shown to the student
+    ...the solution...
+    ### END SOLUTION
+
+becomes ``raise NotImplementedError("part (b): <hint>")`` at the marker's indentation, and
+
+    ### BEGIN HIDDEN TESTS
+    ...instructor-only checks...
+    ### END HIDDEN TESTS
+
+is removed. Check cells (tag ``check-<part>``) also get the tag ``raises-exception``: they
+call functions that raise until the student writes them, and both nbval and myst-nb honour
+that tag. A cell left empty is dropped. The result is then executed (errors allowed only in
+``raises-exception`` cells) and normalised, so it can be committed and tested with nbval.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from .notebook import check_part, tags
+from .spec import ExerciseSet
+
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+_HINT = re.compile(r"^\s*### HINT:\s*(.*)$")
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+KEEP_CELL_METADATA = ("tags", "editable", "deletable")
+
+
+class MarkerError(ValueError):
+    pass
+
+
+def strip_source(source: str, part: str) -> str:
+    """Apply the solution and hidden-test markers to one cell's source."""
+    out: list[str] = []
+    mode, indent, hint = None, "", ""
+    for number, line in enumerate(source.splitlines(), 1):
+        marker = line.strip()
+        if marker == BEGIN_SOLUTION and mode is None:
+            mode, indent, hint = "solution", line[: len(line) - len(line.lstrip())], ""
+        elif marker == END_SOLUTION and mode == "solution":
+            message = f"part ({part}): {hint}" if hint else f"part ({part}): write this"
+            out.append(f"{indent}raise NotImplementedError({message!r})")
+            mode = None
+        elif marker == BEGIN_HIDDEN and mode is None:
+            mode = "hidden"
+        elif marker == END_HIDDEN and mode == "hidden":
+            mode = None
+        elif marker.startswith("### ") and marker.split(":")[0] in (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN,
+                                                                     END_HIDDEN):
+            raise MarkerError(f"line {number}: unexpected {marker!r}")
+        elif mode == "solution":
+            match = _HINT.match(line)
+            if match and not hint:
+                hint = match.group(1).strip()
+        elif mode is None:
+            out.append(line)
+    if mode is not None:
+        raise MarkerError(f"unterminated {mode} block")
+    return "\n".join(out).rstrip() + "\n" if any(ln.strip() for ln in out) else ""
+
+
+def _part_of_solution(source: str, exercise: ExerciseSet) -> str:
+    for part in exercise.parts:
+        if re.search(rf"^def {re.escape(part.function)}\(", source, re.MULTILINE):
+            return part.id
+    return "?"
+
+
+def student_notebook(exercise: ExerciseSet) -> nbformat.NotebookNode:
+    """The student version of ``exercise``'s instructor notebook, not executed."""
+    source_nb = nbformat.read(exercise.solution, as_version=4)
+    cells = []
+    for cell in source_nb.cells:
+        cell_tags = tags(cell)
+        if cell.cell_type == "code":
+            part = check_part(cell) or _part_of_solution(cell.source, exercise)
+            try:
+                text = strip_source(cell.source, part).rstrip("\n")
+            except MarkerError as exc:
+                raise MarkerError(f"{exercise.solution}: {exc}") from exc
+            if not text.strip():
+                continue
+            if check_part(cell):
+                cell_tags = [*cell_tags, "raises-exception"]
+            new = nbformat.v4.new_code_cell(text)
+        else:
+            new = nbformat.v4.new_markdown_cell(cell.source) if cell.cell_type == "markdown" else cell
+        if cell_tags:
+            new.metadata["tags"] = cell_tags
+        cells.append(new)
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    normalise(notebook, exercise)
+    return notebook
+
+
+def normalise(notebook: nbformat.NotebookNode, exercise: ExerciseSet) -> None:
+    notebook.metadata = nbformat.NotebookNode(
+        kernelspec=KERNELSPEC,
+        language_info={"name": "python", "pygments_lexer": "ipython3"},
+        attn_course={"exercise": exercise.name},
+    )
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index:03d}"
+        cell.metadata = nbformat.NotebookNode({k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA})
+        for output in cell.get("outputs", []):
+            output.get("metadata", {}).pop("execution", None)
+
+
+def execute(notebook: nbformat.NotebookNode, exercise: ExerciseSet, workdir: Path) -> None:
+    resources = {"metadata": {"path": str(workdir)}}
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources=resources)
+    client.execute()  # raises on an error outside a raises-exception cell
+    normalise(notebook, exercise)
+
+
+def release(exercise: ExerciseSet, out_dir: Path | None = None) -> Path:
+    """Write the executed student notebook; returns its path."""
+    target = (out_dir / f"{exercise.name}.ipynb") if out_dir else exercise.student
+    target.parent.mkdir(parents=True, exist_ok=True)
+    notebook = student_notebook(exercise)
+    execute(notebook, exercise, target.parent)
+    nbformat.validate(notebook)
+    nbformat.write(notebook, target)
+    return target
+
+
+def same_sources(a: nbformat.NotebookNode, b: nbformat.NotebookNode) -> bool:
+    """Equal up to outputs and execution counts (the executed outputs are checked by nbval)."""
+
+    def shape(nb):
+        return [(c.cell_type, c.source, c.get("id"), sorted(c.metadata.get("tags", []))) for c in nb.cells], nb.metadata
+
+    return shape(a) == shape(b)

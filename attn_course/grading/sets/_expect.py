@@ -1,0 +1,56 @@
+"""Assertions for hidden tests: strict about types, so a look-alike object cannot pass."""
+
+from __future__ import annotations
+
+import torch
+
+
+def randint(generator: torch.Generator, low: int, high: int) -> int:
+    """An int in [low, high], drawn from ``generator``."""
+    return int(torch.randint(low, high + 1, (1,), generator=generator))
+
+
+def randn(generator: torch.Generator, *shape: int) -> torch.Tensor:
+    return torch.randn(*shape, generator=generator, dtype=torch.float64).float()
+
+
+def random_mask(generator: torch.Generator, *shape: int, p_allowed: float = 0.7) -> torch.Tensor:
+    return torch.rand(*shape, generator=generator) < p_allowed
+
+
+def expect_tensor(actual: object, what: str) -> torch.Tensor:
+    # `type(...) is`, not isinstance: a Tensor subclass could override comparisons.
+    if type(actual) is not torch.Tensor:
+        raise AssertionError(f"{what}: expected a torch.Tensor, got {type(actual).__name__}")
+    return actual
+
+
+def expect_pair(actual: object, what: str) -> tuple[torch.Tensor, torch.Tensor]:
+    if type(actual) is not tuple or len(actual) != 2:
+        raise AssertionError(f"{what}: expected a tuple (output, weights), got {type(actual).__name__}")
+    return expect_tensor(actual[0], f"{what} output"), expect_tensor(actual[1], f"{what} weights")
+
+
+def expect_close(actual: object, expected: torch.Tensor, what: str, *, atol: float = 1e-5, rtol: float = 1e-4) -> None:
+    """``actual`` must be a plain tensor with ``expected``'s shape and dtype and close values."""
+    tensor = expect_tensor(actual, what)
+    if tuple(tensor.shape) != tuple(expected.shape):
+        raise AssertionError(f"{what}: expected shape {tuple(expected.shape)}, got {tuple(tensor.shape)}")
+    if tensor.dtype != expected.dtype:
+        raise AssertionError(f"{what}: expected dtype {expected.dtype}, got {tensor.dtype}")
+    got, want = tensor.detach().double(), expected.detach().double()
+    if expected.dtype == torch.bool:
+        if not torch.equal(got, want):
+            raise AssertionError(f"{what}: {int((got != want).sum())} entries differ from the reference")
+        return
+    if bool((torch.isnan(got) != torch.isnan(want)).any()):
+        raise AssertionError(f"{what}: NaN where the reference has a number (or the reverse)")
+    ok = torch.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+    if not bool(ok.all()):
+        err = (got - want).abs().nan_to_num(nan=0.0).max().item()
+        raise AssertionError(f"{what}: {int((~ok).sum())} of {ok.numel()} values differ (max |error| {err:.3g})")
+
+
+def expect(condition: object, message: str) -> None:
+    if condition is not True and not (isinstance(condition, torch.Tensor) and bool(condition)):
+        raise AssertionError(message)

@@ -1,0 +1,58 @@
+"""Set 1: scaled dot-product scores and a numerically stable softmax (Vaswani et al., 2017, eq. 1)."""
+
+from __future__ import annotations
+
+import torch
+
+from ...attention import scaled_dot_product_scores
+from ..spec import ExerciseSet, Part
+from ._expect import expect, expect_close, randint, randn
+
+
+def _qk(g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    batch, len_q, len_k, d_k = randint(g, 1, 3), randint(g, 1, 6), randint(g, 1, 7), randint(g, 2, 16)
+    return randn(g, batch, len_q, d_k), randn(g, batch, len_k, d_k)
+
+
+def hidden_scores(scaled_scores, g: torch.Generator) -> None:
+    for trial in range(3):
+        q, k = _qk(g)
+        expected = scaled_dot_product_scores(q, k)
+        expect_close(scaled_scores(q.clone(), k.clone()), expected, f"scaled_scores, random inputs #{trial + 1}")
+    q, k = _qk(g)
+    expect_close(scaled_scores(q[0], k[0]), scaled_dot_product_scores(q[0], k[0]), "scaled_scores on 2-D inputs")
+
+
+def hidden_softmax(stable_softmax, g: torch.Generator) -> None:
+    for trial in range(3):
+        x = randn(g, randint(g, 1, 4), randint(g, 1, 9)) * 5
+        expect_close(stable_softmax(x.clone()), torch.softmax(x, dim=-1), f"stable_softmax, random scores #{trial + 1}")
+    big = torch.tensor([[1000.0, 999.0, -1000.0], [-1e4, -1e4, -1e4]])
+    out = stable_softmax(big.clone())
+    expect_close(out, torch.softmax(big, dim=-1), "stable_softmax on logits of ±1000 (subtract the row max)")
+    x = randn(g, 3, 5)
+    expect_close(stable_softmax(x + 50.0), stable_softmax(x), "shift invariance: softmax(x + c) == softmax(x)")
+    expect(bool(torch.isfinite(out).all()), "stable_softmax returned inf or NaN on large logits")
+
+
+def hidden_weights(attention_weights, g: torch.Generator) -> None:
+    for trial in range(3):
+        q, k = _qk(g)
+        expected = torch.softmax(scaled_dot_product_scores(q, k), dim=-1)
+        weights = attention_weights(q.clone(), k.clone())
+        expect_close(weights, expected, f"attention_weights, random inputs #{trial + 1}")
+    expect_close(weights.sum(-1), torch.ones(expected.shape[:-1]), "each row of weights sums to 1")
+
+
+SET = ExerciseSet(
+    name="01_scores_softmax",
+    title="Scores and softmax",
+    parts=(
+        Part("a", "scaled_scores", "scores Q Kᵀ / √d_k", 1, 2, hidden_scores,
+             ("attn_course", "scaled_dot_product_attention"), "Transpose the last two dimensions of key."),
+        Part("b", "stable_softmax", "a stable softmax without torch.softmax", 1, 3, hidden_softmax,
+             ("attn_course", "softmax", "log_softmax"), "Subtract the row maximum before exp()."),
+        Part("c", "attention_weights", "weights = softmax(scores)", 1, 1, hidden_weights,
+             ("attn_course", "scaled_dot_product_attention"), "Combine your two functions."),
+    ),
+)

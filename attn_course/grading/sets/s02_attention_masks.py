@@ -1,0 +1,63 @@
+"""Set 2: attention with a mask, returning (output, weights) (Vaswani et al., 2017, eq. 1 and §3.2.3)."""
+
+from __future__ import annotations
+
+import torch
+
+from ...attention import attention
+from ..spec import ExerciseSet, Part
+from ._expect import expect, expect_close, expect_pair, randint, randn, random_mask
+
+
+def _qkv_mask(g: torch.Generator):
+    batch, len_q, len_k = randint(g, 1, 3), randint(g, 1, 6), randint(g, 2, 7)
+    d_k, d_v = randint(g, 2, 8), randint(g, 1, 6)
+    q, k, v = randn(g, batch, len_q, d_k), randn(g, batch, len_k, d_k), randn(g, batch, len_k, d_v)
+    mask = random_mask(g, batch, len_q, len_k)
+    mask[..., 0] = True  # every query may attend to at least one key
+    return q, k, v, mask
+
+
+def hidden_apply_mask(apply_mask, g: torch.Generator) -> None:
+    for trial in range(3):
+        scores = randn(g, randint(g, 1, 3), randint(g, 1, 5), randint(g, 1, 6))
+        mask = random_mask(g, *scores.shape)
+        expected = scores.masked_fill(~mask, float("-inf"))
+        expect_close(apply_mask(scores.clone(), mask.clone()), expected, f"apply_mask, random mask #{trial + 1}")
+    scores = randn(g, 2, 3, 4)
+    row_mask = random_mask(g, 2, 1, 4)  # broadcast over queries
+    expect_close(apply_mask(scores.clone(), row_mask), scores.masked_fill(~row_mask, float("-inf")),
+                 "apply_mask with a (B, 1, L_k) mask that broadcasts")
+
+
+def hidden_attention(student_attention, g: torch.Generator) -> None:
+    for trial in range(3):
+        q, k, v, mask = _qkv_mask(g)
+        want_out, want_w = attention(q, k, v, mask)
+        out, w = expect_pair(student_attention(q.clone(), k.clone(), v.clone(), mask.clone()), "attention(..., mask)")
+        expect_close(out, want_out, f"output with a random mask #{trial + 1}")
+        expect_close(w, want_w, f"weights with a random mask #{trial + 1}")
+        expect(bool((w[~mask.expand_as(w)] == 0).all()), "blocked weights must be exactly 0 (fill with -inf)")
+    q, k, v, _ = _qkv_mask(g)
+    out, w = expect_pair(student_attention(q.clone(), k.clone(), v.clone()), "attention without a mask")
+    want_out, want_w = attention(q, k, v)
+    expect_close(out, want_out, "output without a mask")
+    expect_close(w, want_w, "weights without a mask")
+    blocked = torch.ones(q.shape[0], q.shape[1], k.shape[1], dtype=torch.bool)
+    blocked[:, 0] = False  # the first query may attend to nothing
+    out, w = expect_pair(student_attention(q.clone(), k.clone(), v.clone(), blocked), "attention, fully masked row")
+    expect(bool(torch.isfinite(out).all() and torch.isfinite(w).all()), "a fully masked row must not give NaN")
+    expect_close(w, attention(q, k, v, blocked)[1], "a fully masked row gets all-zero weights")
+
+
+SET = ExerciseSet(
+    name="02_attention_masks",
+    title="Attention with masks",
+    parts=(
+        Part("a", "apply_mask", "blocked scores become -inf", 1, 2, hidden_apply_mask,
+             ("attn_course",), "masked_fill fills where its mask is True; invert yours."),
+        Part("b", "attention", "masked attention returning (output, weights)", 1, 4, hidden_attention,
+             ("attn_course", "scaled_dot_product_attention", "MultiheadAttention", "multi_head_attention_forward"),
+             "Rows with no allowed key: replace NaN weights by 0."),
+    ),
+)

@@ -1,0 +1,64 @@
+"""Set 5: additive (Bahdanau) attention, score(q, k) = vᵀ tanh(W_q q + W_k k) (Bahdanau et al., 2015)."""
+
+from __future__ import annotations
+
+import torch
+
+from ...scoring import AdditiveAttention
+from ..spec import ExerciseSet, Part
+from ._expect import expect, expect_close, expect_pair, randint, randn, random_mask
+
+
+def _problem(g: torch.Generator):
+    batch, len_q, len_k = randint(g, 1, 3), randint(g, 1, 5), randint(g, 2, 6)
+    d_q, d_k, d_h, d_v = randint(g, 1, 6), randint(g, 1, 6), randint(g, 1, 8), randint(g, 1, 4)
+    tensors = dict(
+        query=randn(g, batch, len_q, d_q), key=randn(g, batch, len_k, d_k), value=randn(g, batch, len_k, d_v),
+        w_query=randn(g, d_h, d_q), w_key=randn(g, d_h, d_k), v=randn(g, d_h),
+    )
+    module = AdditiveAttention(d_q, d_k, d_h)
+    with torch.no_grad():
+        module.query_proj.weight.copy_(tensors["w_query"])
+        module.key_proj.weight.copy_(tensors["w_key"])
+        module.v.weight.copy_(tensors["v"][None])
+    return tensors, module
+
+
+def _clones(tensors: dict, *names: str) -> list[torch.Tensor]:
+    return [tensors[name].clone() for name in names]
+
+
+def hidden_scores(additive_scores, g: torch.Generator) -> None:
+    for trial in range(3):
+        t, module = _problem(g)
+        with torch.no_grad():
+            expected = module.score(t["query"], t["key"])
+        got = additive_scores(*_clones(t, "query", "key", "w_query", "w_key", "v"))
+        expect_close(got, expected, f"additive_scores, random sizes #{trial + 1}")
+
+
+def hidden_attention(additive_attention, g: torch.Generator) -> None:
+    for trial in range(3):
+        t, module = _problem(g)
+        mask = random_mask(g, t["query"].shape[0], 1, t["key"].shape[1])
+        mask[..., 0] = True
+        with torch.no_grad():
+            want_out, want_w = module(t["query"], t["key"], t["value"], mask)
+        args = _clones(t, "query", "key", "value", "w_query", "w_key", "v")
+        out, w = expect_pair(additive_attention(*args, mask.clone()), "additive_attention")
+        expect_close(out, want_out, f"output, random sizes and mask #{trial + 1}")
+        expect_close(w, want_w, f"weights, random sizes and mask #{trial + 1}")
+        expect(bool((w[~mask.expand_as(w)] == 0).all()), "blocked weights must be exactly 0")
+
+
+SET = ExerciseSet(
+    name="05_additive",
+    title="Additive attention",
+    parts=(
+        Part("a", "additive_scores", "vᵀ tanh(W_q q + W_k k) for every (query, key) pair", 1, 3, hidden_scores,
+             ("attn_course", "AdditiveAttention"), "Project, then unsqueeze: (L_q, 1, d_h) + (1, L_k, d_h)."),
+        Part("b", "additive_attention", "masked additive attention", 1, 2, hidden_attention,
+             ("attn_course", "AdditiveAttention", "scaled_dot_product_attention"),
+             "Same softmax-and-average as dot-product attention; only the scores change."),
+    ),
+)

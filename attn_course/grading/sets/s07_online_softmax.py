@@ -1,0 +1,43 @@
+"""Set 7 (advanced): online softmax and tiled attention (Milakov & Gimelshein, 2018; Dao et al., 2022)."""
+
+from __future__ import annotations
+
+import torch
+
+from ...attention import attention
+from ..spec import ExerciseSet, Part
+from ._expect import expect_close, randint, randn
+
+_NO_SOFTMAX = ("attn_course", "softmax", "log_softmax", "scaled_dot_product_attention", "logsumexp")
+
+
+def hidden_online(online_softmax, g: torch.Generator) -> None:
+    for trial in range(3):
+        x = randn(g, randint(g, 1, 4), randint(g, 1, 20)) * 10
+        block = randint(g, 1, 6)
+        got = online_softmax(x.clone(), block)
+        expect_close(got, torch.softmax(x, -1), f"online_softmax(block_size={block}) #{trial + 1}")
+    big = torch.tensor([[1000.0, -1000.0, 999.0, 998.0]])
+    expect_close(online_softmax(big.clone(), 1), torch.softmax(big, -1), "online_softmax on logits of ±1000")
+
+
+def hidden_tiled(tiled_attention, g: torch.Generator) -> None:
+    for trial in range(3):
+        len_k = randint(g, 1, 12)
+        q, k, v = randn(g, 2, randint(g, 1, 6), 4), randn(g, 2, len_k, 4), randn(g, 2, len_k, 3)
+        expected = attention(q, k, v)[0]
+        for block in (1, randint(g, 2, 5), len_k + 3):
+            got = tiled_attention(q.clone(), k.clone(), v.clone(), block)
+            expect_close(got, expected, f"tiled_attention(block_size={block}) #{trial + 1}", atol=1e-5)
+
+
+SET = ExerciseSet(
+    name="07_online_softmax",
+    title="Online softmax and tiled attention (advanced)",
+    parts=(
+        Part("a", "online_softmax", "softmax from running max and sum", 1, 2, hidden_online, _NO_SOFTMAX,
+             "When the max grows from m to m', rescale the running sum by exp(m - m')."),
+        Part("b", "tiled_attention", "attention one key block at a time", 1, 3, hidden_tiled, _NO_SOFTMAX,
+             "Keep per-query running max, sum and output; rescale them when the max changes."),
+    ),
+)

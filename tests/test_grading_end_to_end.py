@@ -1,0 +1,250 @@
+"""`attn-course grade` on real notebooks, each in a fresh kernel: scores, cheats, reports, exit codes.
+
+One batch run grades every case below (``--jobs 2``); the tests then read its reports.
+"""
+
+import copy
+import hashlib
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import nbformat
+import pytest
+
+from attn_course.grading.notebook import check_part
+from attn_course.grading.spec import get_set
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "attn_course" / "grading" / "schemas"
+GRADE = [sys.executable, "-m", "attn_course.grading.cli", "grade"]
+
+
+def _read(name: str, role: str) -> nbformat.NotebookNode:
+    """The student notebook, or ("solution") the student notebook as a student who solved it hands it in."""
+    exercise = get_set(name)
+    student = nbformat.read(exercise.student, as_version=4)
+    if role == "solution":
+        solution = nbformat.read(exercise.solution, as_version=4)
+        for part in exercise.parts:
+            (answer,) = [c.source for c in solution.cells if f"def {part.function}(" in c.source]
+            code = "\n".join(line for line in answer.splitlines() if "### " not in line)
+            student = _replace_function(student, part.function, code)
+    return student
+
+
+def _replace_function(nb, function: str, source: str):
+    nb = copy.deepcopy(nb)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and f"def {function}(" in c.source]
+    cell.source = source
+    return nb
+
+
+def _add_cell(nb, source: str, at: int | None = None):
+    nb = copy.deepcopy(nb)
+    cell = nbformat.v4.new_code_cell(source)
+    nb.cells.insert(len(nb.cells) if at is None else at, cell)
+    return nb
+
+
+ZEROS_01 = {
+    "scaled_scores": "def scaled_scores(query, key):\n    return torch.zeros(query.shape[:-1] + (key.shape[-2],))",
+    "stable_softmax": "def stable_softmax(scores):\n    return torch.zeros_like(scores)",
+    "attention_weights": (
+        "def attention_weights(query, key):\n    return torch.zeros(query.shape[:-1] + (key.shape[-2],))"
+    ),
+}
+
+
+def _cases() -> dict[str, nbformat.NotebookNode]:
+    solution, student = _read("01_scores_softmax", "solution"), _read("01_scores_softmax", "student")
+    expected_lines = "\n".join(
+        o.get("text", "") for c in solution.cells if check_part(c) for o in c.outputs
+    )
+    cases = {"solution_01": solution, "fresh_01": student}
+    # 1. Print the expected feedback from a cell of one's own.
+    cases["cheat_print_01"] = _add_cell(student, f"print({expected_lines!r})")
+    # 2. Paste the instructor's outputs into the stored notebook.
+    pasted = copy.deepcopy(student)
+    for cell, ref in zip([c for c in pasted.cells if check_part(c)], [c for c in solution.cells if check_part(c)],
+                         strict=True):
+        cell.outputs, cell.execution_count = copy.deepcopy(ref.outputs), ref.execution_count
+    cases["cheat_pasted_01"] = pasted
+    # 3. Monkeypatch the comparisons and the course's checker inside the kernel.
+    patched = student
+    for function, source in ZEROS_01.items():
+        patched = _replace_function(patched, function, source)
+    cases["cheat_patch_01"] = _add_cell(patched, (
+        "import torch\nimport torch.testing\nimport attn_course.grading.checks as checks\n"
+        "torch.allclose = lambda *args, **kwargs: True\n"
+        "torch.testing.assert_close = lambda *args, **kwargs: None\n"
+        "def check_close(part, actual, expected, **kwargs):\n"
+        "    print(f'✓ part ({part}): shape {tuple(expected.shape)}, values match the reference')\n"
+        "def check_true(part, condition, what):\n"
+        "    print(f'✓ part ({part}): {what}')\n"
+        "checks.check_close, checks.check_true = check_close, check_true\n"
+    ))
+    # 4. Redefine NotImplementedError so that the stubs "pass".
+    cases["cheat_nie_01"] = _add_cell(student, (
+        "class NotImplementedError(Exception):\n"
+        "    def __new__(cls, *args):\n"
+        "        return StopIteration()\n"
+        "import builtins\nbuiltins.NotImplementedError = NotImplementedError\n"
+    ), at=2)
+    # 5. A forbidden shortcut that gives the right numbers.
+    cases["shortcut_02"] = _replace_function(_read("02_attention_masks", "solution"), "attention", (
+        "import torch.nn.functional as F\n"
+        "def attention(query, key, value, mask=None):\n"
+        "    scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])\n"
+        "    allowed = mask if mask is not None else torch.tensor(True)\n"
+        "    weights = torch.softmax(apply_mask(scores, allowed), -1).nan_to_num(0.0)\n"
+        "    return F.scaled_dot_product_attention(query, key, value, attn_mask=mask).nan_to_num(0.0), weights\n"
+    ))
+    # 6. An infinite loop in a function and in a top-level cell.
+    looping = _replace_function(solution, "stable_softmax",
+                                "def stable_softmax(scores):\n    while True:\n        pass")
+    cases["loop_01"] = _add_cell(looping, "while True:\n    pass", at=2)
+    # 7. A syntax error in one cell.
+    cases["syntax_03"] = _replace_function(_read("03_causal_padding", "solution"), "build_padding_mask",
+                                           "def build_padding_mask(lengths, max_len:\n    return None")
+    return cases
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    paths = {}
+    for name, nb in _cases().items():
+        path = folder / f"{name}.ipynb"
+        nbformat.write(nb, path)
+        paths[name] = path
+    digests = {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in paths.items()}
+    out = tmp_path_factory.mktemp("reports")
+    done = subprocess.run(
+        [*GRADE, *map(str, paths.values()), "--jobs", "2", "--timeout", "4", "--json", str(out / "r.json"),
+         "--junit", str(out / "r.xml"), "--gradescope", str(out / "gs.json"), "--progress"],
+        capture_output=True, text=True, timeout=600,
+    )
+    reports = {Path(r["path"]).stem: r for r in json.loads((out / "r.json").read_text())}
+    return {"done": done, "reports": reports, "out": out, "paths": paths, "digests": digests}
+
+
+def _scores(report) -> dict[str, float]:
+    return {t["name"].split(") ")[0].split("(")[-1] + ":" + t["name"].rsplit(": ", 1)[-1]: t["score"]
+            for t in report["tests"]}
+
+
+def _part_score(report, part: str) -> float:
+    return sum(t["score"] for t in report["tests"] if f"({part})" in t["name"])
+
+
+def test_a_solution_gets_full_marks_and_a_fresh_notebook_zero(batch):
+    solved, fresh = batch["reports"]["solution_01"], batch["reports"]["fresh_01"]
+    assert solved["score"] == solved["max_score"] == get_set("01_scores_softmax").points, solved
+    assert fresh["score"] == 0
+    assert all("NotImplementedError" in t["message"] for t in fresh["tests"])
+
+
+@pytest.mark.parametrize("case", ["cheat_print_01", "cheat_pasted_01", "cheat_patch_01", "cheat_nie_01"])
+def test_cheats_score_zero(batch, case):
+    report = batch["reports"][case]
+    assert report["score"] == 0, [(t["name"], t["score"], t["message"]) for t in report["tests"]]
+
+
+def test_monkeypatching_is_reported_as_tampering(batch):
+    report = batch["reports"]["cheat_patch_01"]
+    notes = "\n".join(report["notes"])
+    assert "assigns to torch.allclose" in notes and "assigns to torch.testing.assert_close" in notes
+    assert "redefines check_close" in notes
+    visible = [t for t in report["tests"] if t["name"].endswith("visible check")]
+    assert visible and all("hidden tests failed" in t["message"] or "tampers" in t["message"] for t in visible)
+    nie = "\n".join(batch["reports"]["cheat_nie_01"]["notes"])
+    assert "redefines NotImplementedError" in nie and "imports builtins" in nie
+
+
+def test_a_forbidden_shortcut_scores_zero_for_its_part_only(batch):
+    report = batch["reports"]["shortcut_02"]
+    exercise = get_set("02_attention_masks")
+    assert _part_score(report, "a") == exercise.part("a").points
+    assert _part_score(report, "b") == 0
+    hidden_b = next(t for t in report["tests"] if "(b)" in t["name"] and t["name"].endswith("hidden tests"))
+    assert "forbidden shortcut" in hidden_b["message"] and "scaled_dot_product_attention" in hidden_b["message"]
+
+
+def test_an_infinite_loop_times_out_and_is_reported(batch):
+    report = batch["reports"]["loop_01"]
+    exercise = get_set("01_scores_softmax")
+    assert _part_score(report, "a") == exercise.part("a").points
+    assert _part_score(report, "b") == _part_score(report, "c") == 0  # (c) calls (b)
+    messages = {t["name"]: t["message"] for t in report["tests"]}
+    assert "timed out" in messages["01_scores_softmax (b) stable_softmax: hidden tests"]
+    assert "timed out" in messages["01_scores_softmax (b) stable_softmax: visible check"]
+    assert any(note.startswith("cell 3 failed when run") and "Timeout" in note for note in report["notes"]), report
+
+
+def test_a_syntax_error_costs_only_the_parts_that_need_the_cell(batch):
+    report = batch["reports"]["syntax_03"]
+    exercise = get_set("03_causal_padding")
+    assert _part_score(report, "a") == exercise.part("a").points
+    assert _part_score(report, "b") == 0
+    assert any("SyntaxError" in note for note in report["notes"])
+
+
+def test_submissions_are_never_modified(batch):
+    for name, path in batch["paths"].items():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == batch["digests"][name], name
+
+
+def test_exit_code_is_1_when_a_submission_lacks_marks(batch):
+    assert batch["done"].returncode == 1, batch["done"].stderr
+    assert "0 / 9 points" in batch["done"].stdout and "9 / 9 points" in batch["done"].stdout
+
+
+def test_a_batch_shows_a_progress_bar_on_stderr_when_asked(batch):
+    count = len(batch["paths"])
+    assert f"grading [{'#' * 30}] {count}/{count}" in batch["done"].stderr
+    assert "grading [" not in batch["done"].stdout
+
+
+def test_reports_validate_against_their_schemas(batch):
+    out = batch["out"]
+    report = json.loads((out / "r.json").read_text())
+    jsonschema.validate(report, json.loads((SCHEMAS / "report.schema.json").read_text()))
+    assert len(report) == len(batch["paths"])
+    gradescope = json.loads((out / "gs.json").read_text())
+    jsonschema.validate(gradescope, json.loads((SCHEMAS / "gradescope.schema.json").read_text()))
+    assert gradescope["score"] == sum(r["score"] for r in report)
+    root = ET.parse(out / "r.xml").getroot()
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert len(suites) == len(report)
+    for suite, item in zip(suites, report, strict=True):
+        cases = suite.findall("testcase")
+        assert len(cases) == len(item["tests"]) == int(suite.get("tests"))
+        failed = sum(1 for t in item["tests"] if t["status"] == "failed")
+        assert sum(1 for c in cases if c.find("failure") is not None) == failed == int(suite.get("failures"))
+
+
+def test_an_unreadable_notebook_exits_2_naming_the_file(tmp_path):
+    bad = tmp_path / "broken submission.ipynb"
+    bad.write_text("{ not json")
+    done = subprocess.run([*GRADE, str(bad)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert str(bad) in done.stderr and "not a valid Jupyter notebook" in done.stderr
+    unknown = tmp_path / "homework.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), unknown)
+    done = subprocess.run([*GRADE, str(unknown)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and str(unknown) in done.stderr and "which exercise set" in done.stderr
+
+
+def test_full_marks_exit_0_and_a_single_gradescope_result(tmp_path):
+    path = tmp_path / "06_positional.ipynb"
+    nbformat.write(_read("06_positional", "solution"), path)
+    out = tmp_path / "results.json"
+    done = subprocess.run([*GRADE, str(path), "--gradescope", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(out.read_text())
+    assert result["score"] == result["max_score"] == get_set("06_positional").points
+    assert all(t["status"] == "passed" and not t["name"].startswith(str(path)) for t in result["tests"])

@@ -1,0 +1,117 @@
+"""The exercise sets, `attn-course release` and `attn-course exercises` (no kernels started here)."""
+
+import json
+
+import nbformat
+import pytest
+
+from attn_course.grading.cli import main
+from attn_course.grading.notebook import check_part, tags
+from attn_course.grading.release import MarkerError, same_sources, strip_source, student_notebook
+from attn_course.grading.spec import all_sets
+
+SETS = all_sets()
+
+
+def test_there_are_at_least_six_sets_each_with_several_parts():
+    assert len(SETS) >= 6
+    for exercise in SETS:
+        assert len(exercise.parts) >= 2, exercise.name
+        assert len({p.id for p in exercise.parts}) == len(exercise.parts)
+        assert all(p.visible_points > 0 and p.hidden_points > 0 for p in exercise.parts)
+
+
+@pytest.mark.parametrize("exercise", SETS, ids=lambda s: s.name)
+def test_release_output_equals_the_committed_student_notebook(exercise):
+    committed = nbformat.read(exercise.student, as_version=4)
+    assert same_sources(student_notebook(exercise), committed), (
+        f"{exercise.student} is stale: run `attn-course release {exercise.name}`"
+    )
+    # same_sources ignores outputs; these must come from running exactly that notebook
+    # (nbval checks them), i.e. every check cell fails with NotImplementedError for now.
+    for cell in committed.cells:
+        if cell.cell_type == "code" and check_part(cell):
+            assert [o.get("ename") for o in cell.outputs if o.output_type == "error"] == ["NotImplementedError"]
+
+
+@pytest.mark.parametrize("exercise", SETS, ids=lambda s: s.name)
+def test_student_notebook_hides_solutions_and_hidden_tests(exercise):
+    solution = nbformat.read(exercise.solution, as_version=4)
+    student = nbformat.read(exercise.student, as_version=4)
+    text = "\n".join(c.source for c in student.cells)
+    assert "### BEGIN" not in text and "### END" not in text and "### HINT" not in text
+    code = "\n".join(c.source for c in student.cells if c.cell_type == "code")
+    assert code.count("raise NotImplementedError(") == len(exercise.parts)
+    for part in exercise.parts:
+        assert f"def {part.function}(" in text
+    checks = [check_part(c) for c in student.cells if c.cell_type == "code" and check_part(c)]
+    assert checks == [p.id for p in exercise.parts], "one check cell per part, in order"
+    assert all("raises-exception" in tags(c) for c in student.cells if check_part(c))
+    assert student.metadata["attn_course"] == {"exercise": exercise.name}
+    # The instructor notebook holds solution and hidden-test markers, and is executed cleanly.
+    source = "\n".join(c.source for c in solution.cells)
+    assert source.count("### BEGIN SOLUTION") == len(exercise.parts)
+    for cell in solution.cells:
+        if cell.cell_type == "code":
+            assert cell.execution_count is not None
+            assert all(o.output_type != "error" for o in cell.outputs)
+            if check_part(cell):
+                assert "✗" not in "".join(o.get("text", "") for o in cell.outputs)
+                assert "✓" in "".join(o.get("text", "") for o in cell.outputs)
+
+
+def test_strip_source_replaces_solutions_with_a_hint_and_drops_hidden_tests():
+    source = (
+        "def f(x):\n"
+        "    '''doc'''\n"
+        "    ### BEGIN SOLUTION\n"
+        "    ### HINT: double it\n"
+        "    return 2 * x\n"
+        "    ### END SOLUTION\n"
+        "print(f(1))\n"
+        "### BEGIN HIDDEN TESTS\n"
+        "assert f(2) == 4\n"
+        "### END HIDDEN TESTS\n"
+    )
+    assert strip_source(source, "b") == (
+        "def f(x):\n    '''doc'''\n    raise NotImplementedError('part (b): double it')\nprint(f(1))\n"
+    )
+    assert strip_source("### BEGIN HIDDEN TESTS\nassert True\n### END HIDDEN TESTS\n", "a") == ""
+
+
+@pytest.mark.parametrize("source, message", [
+    ("### BEGIN SOLUTION\nx = 1\n", "unterminated solution block"),
+    ("### END SOLUTION\n", "unexpected '### END SOLUTION'"),
+    ("### BEGIN SOLUTION\n### BEGIN HIDDEN TESTS\n", "unexpected '### BEGIN HIDDEN TESTS'"),
+])
+def test_strip_source_rejects_broken_markers(source, message):
+    with pytest.raises(MarkerError, match=message):
+        strip_source(source, "a")
+
+
+def test_exercises_lists_sets_with_paths_and_points(capsys):
+    assert main(["exercises", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in rows] == [s.name for s in SETS]
+    for row, exercise in zip(rows, SETS, strict=True):
+        assert row["student"] == f"book/exercises/{exercise.name}.ipynb"
+        assert row["solution"] == f"exercises/{exercise.name}.ipynb"
+        assert row["points"] == sum(p["points"] for p in row["parts"]) == exercise.points
+    assert main(["exercises"]) == 0
+    assert f"{len(SETS)} sets, {sum(s.points for s in SETS)} points" in capsys.readouterr().out
+
+
+def test_the_book_lists_every_student_notebook_under_exercises_with_its_points():
+    import re
+
+    import yaml
+
+    from attn_course.grading.spec import ROOT
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    (part,) = [p for p in toc["parts"] if p["caption"] == "Exercises"]
+    files = [c["file"] for c in part["chapters"]]
+    assert files == ["book/exercises/index"] + [f"book/exercises/{s.name}" for s in SETS]
+    index = (ROOT / "book" / "exercises" / "index.md").read_text()
+    listed = re.findall(r"<(\d\d_\w+)>` [^|]*\| (\d+) \|", index)
+    assert listed == [(s.name, str(s.points)) for s in SETS]
