@@ -52,3 +52,27 @@ def test_fingerprint_changes_only_with_the_modules_used(package, tmp_path):
     after = package.fingerprint(uses_masks), package.fingerprint(uses_attention)
     assert after[0] == before[0] and after[1] != before[1]
     assert package.fingerprint({WHOLE}) != package.fingerprint({WHOLE}, extra=b"torch==2.13.0")
+
+
+def test_subpackages_resolve_to_their_init_and_its_relative_imports(package, tmp_path):
+    sub = tmp_path / "attn_course" / "models"
+    sub.mkdir()
+    (sub / "__init__.py").write_text("from .vit import TinyViT\n")
+    (sub / "vit.py").write_text("from ..masks import causal_mask\n\nclass TinyViT:\n    pass\n")
+    init = tmp_path / "attn_course" / "__init__.py"
+    init.write_text(init.read_text() + "from . import models\nfrom .models import TinyViT\n")
+    package = Package(tmp_path)
+    assert chapter_modules(["from attn_course import TinyViT"], package) == {"models", "models.vit", "masks"}
+    assert chapter_modules(["from attn_course.models import TinyViT"], package) == {"models", "models.vit", "masks"}
+    assert chapter_modules(["from attn_course import models"], package) == {"models", "models.vit", "masks"}
+
+
+def test_every_real_chapter_resolves():
+    """Regression: a subpackage (attn_course/models/) once raised KeyError in the build."""
+    import json
+
+    root = Path(__file__).resolve().parent.parent
+    real = Package(root)
+    for path in sorted((root / "book").rglob("*.ipynb")):
+        cells = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        assert chapter_modules(cells, real), path.name

@@ -35,10 +35,15 @@ class Package:
 
     def __init__(self, root: Path) -> None:
         self.dir = root / PACKAGE
-        self.files = {
-            ".".join(p.relative_to(self.dir).with_suffix("").parts): p
-            for p in sorted(self.dir.rglob("*.py"))
-        }
+        # "attention" -> attention.py; a subpackage "models" -> models/__init__.py.
+        self.files: dict[str, Path] = {}
+        self.packages: set[str] = set()
+        for path in sorted(self.dir.rglob("*.py")):
+            parts = path.relative_to(self.dir).with_suffix("").parts
+            if len(parts) > 1 and parts[-1] == "__init__":
+                parts = parts[:-1]
+                self.packages.add(".".join(parts))
+            self.files[".".join(parts)] = path
         self.exports: dict[str, str] = {}  # name in __init__ -> defining module
         init = _parse((self.dir / "__init__.py").read_text()) if (self.dir / "__init__.py").exists() else None
         for node in ast.walk(init) if init else []:
@@ -57,11 +62,14 @@ class Package:
         if tree is None:
             return {WHOLE}
         found: set[str] = set()
-        base = module.rsplit(".", 1)[0] if "." in module else ""
+        # Relative imports are resolved against the module's package (itself, for a subpackage).
+        base = module if module in self.packages else (module.rsplit(".", 1)[0] if "." in module else "")
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 if node.level:
-                    prefix = ".".join(filter(None, [base, node.module or ""]))
+                    # each extra dot climbs one package: "from ..masks" in models/vit.py -> masks
+                    anchor = base.split(".")[: max(0, len(base.split(".")) - (node.level - 1))] if base else []
+                    prefix = ".".join(filter(None, [*anchor, node.module or ""]))
                     if node.module:
                         found.add(prefix)
                     else:
