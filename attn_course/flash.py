@@ -51,7 +51,7 @@ def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
         q1 = min(q0 + block_q, len_q)
         q_block = q[:, q0:q1] * scale  # (N, n_q, d_k)
         m = q.new_full((n, q1 - q0, 1), -math.inf)  # running max
-        l = q.new_zeros(n, q1 - q0, 1)  # running sum of exp(s - m)
+        row_sum = q.new_zeros(n, q1 - q0, 1)  # running sum l of exp(s - m)
         acc = q.new_zeros(n, q1 - q0, d_v)  # running sum of exp(s - m) v
         k_end = min(len_k, q1) if tiles.causal else len_k  # later key blocks are fully masked
         for k0 in range(0, k_end, block_k):
@@ -67,13 +67,13 @@ def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
             shift = m_new.masked_fill(m_new == -math.inf, 0.0) if tiles.active else m_new
             s.sub_(shift).exp_()  # P~ = exp(S - m_new), in place
             alpha = m.sub_(shift).exp_()  # exp(m_old - m_new), reuses m's storage
-            l.mul_(alpha).add_(s.sum(dim=-1, keepdim=True))
+            row_sum.mul_(alpha).add_(s.sum(dim=-1, keepdim=True))
             acc.mul_(alpha).baddbmm_(s, v[:, k0:k1])  # acc = alpha * acc + P~ V
             m = m_new
-        empty = l == 0  # rows whose keys were all masked: zero output, never NaN
-        out[:, q0:q1] = acc.div_(l.masked_fill(empty, 1.0))
+        empty = row_sum == 0  # rows whose keys were all masked: zero output, never NaN
+        out[:, q0:q1] = acc.div_(row_sum.masked_fill(empty, 1.0))
         # lse = +inf makes exp(s - lse) = 0 for empty rows in the backward pass.
-        lse[:, q0:q1] = (m + l.log()).masked_fill_(empty, math.inf).squeeze(-1)
+        lse[:, q0:q1] = (m + row_sum.log()).masked_fill_(empty, math.inf).squeeze(-1)
     return out, lse
 
 
