@@ -54,7 +54,8 @@ def test_random_masks_match_attention_including_fully_masked_rows(lq, lk, block,
 
 @pytest.mark.parametrize(
     "mask",
-    [causal_mask(9), padding_mask([9, 4], 9).unsqueeze(1), sliding_window_mask(9, 2), torch.ones(2, 3, 9, 9, dtype=torch.int64),
+    [causal_mask(9), padding_mask([9, 4], 9).unsqueeze(1), sliding_window_mask(9, 2),
+     torch.ones(2, 3, 9, 9, dtype=torch.int64),
      torch.rand(1, 3, 9, 9, generator=torch.Generator().manual_seed(3)) > 0.5],
     ids=["causal", "padding", "window", "int", "per-head"],
 )
