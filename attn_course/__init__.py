@@ -10,7 +10,7 @@ from .linear_attention import elu_feature_map, linear_attention, linear_attentio
 from .masks import causal_mask, padding_mask, sliding_window_mask
 from .memory import AllocationTracker, peak_allocated_bytes
 from .multihead import MultiHeadAttention, merge_heads, split_heads
-from .online_softmax import OnlineSoftmaxStep, format_trace, online_softmax
+from .online_softmax import OnlineSoftmaxStep, format_trace, online_softmax, online_softmax_explorer
 from .positional import sinusoidal_positional_encoding
 from .recall_task import RecallTask, make_recall_task, median_seconds, recall_accuracy
 from .scoring import AdditiveAttention, GeneralAttention, dot_product_scores
@@ -33,6 +33,7 @@ __all__ = [
     "OnlineSoftmaxStep",
     "format_trace",
     "online_softmax",
+    "online_softmax_explorer",
     "RecallTask",
     "make_recall_task",
     "median_seconds",

@@ -59,3 +59,17 @@ def test_format_trace_needs_a_single_row():
     _, steps = online_softmax(torch.ones(2, 3))
     with pytest.raises(ValueError, match="single row"):
         format_trace(steps)
+
+
+def test_explorer_redraws_when_the_step_moves():
+    from attn_course import online_softmax_explorer
+
+    box = online_softmax_explorer().widget()
+    before = box.image.value
+    box.sliders["step"].value = 5
+    assert box.image.value != before
+    after = box.image.value
+    box.sliders["block_size"].value = 4
+    assert box.image.value != after
+    with pytest.raises(ValueError, match=r"one row of shape \(L,\)"):
+        online_softmax_explorer(torch.ones(2, 3))
