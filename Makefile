@@ -4,6 +4,7 @@
 #   make test   unit tests + nbval over every notebook under book/
 #   make lab    JupyterLab in the venv, for running the chapters locally
 #   make lint   ruff over the package, tests and notebooks
+#   make bench  time and memory of flash_attention vs naive attention vs SDPA (benchmarks/attention.py)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +12,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv book test unit nbval lint lab lock clean
+.PHONY: venv book test unit nbval lint lab lock clean bench
 
 venv: $(STAMP)
 
@@ -30,6 +31,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/attention.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=book

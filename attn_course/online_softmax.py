@@ -112,5 +112,6 @@ def online_softmax_explorer(scores: torch.Tensor | None = None) -> Explorer:
     if scores.dim() != 1:
         raise ValueError(f"scores must be one row of shape (L,), got shape {tuple(scores.shape)}")
     controls = {"step": list(range(1, scores.shape[0] + 1)), "block_size": [1, 2, 4]}
+    # The book's kernel-free version offers the step slider (8 frames); Jupyter also offers the block size.
     return Explorer(partial(draw_online_softmax, scores=scores), controls, initial={"step": 1, "block_size": 1},
-                    labels={"step": "blocks read", "block_size": "block size"})
+                    static=["step"], labels={"step": "blocks read", "block_size": "block size"})
