@@ -35,8 +35,8 @@ from ._tiles import MaskTiles
 from ._validation import check_mask, check_qkv
 
 _HALF_DTYPES = (torch.float16, torch.bfloat16)
-#: Default tile: 256 query rows x 512 key rows (see benchmarks/attention.py).
-DEFAULT_BLOCK = (256, 512)
+#: Default tile: 256 query rows x 1024 key rows (see benchmarks/attention.py).
+DEFAULT_BLOCK = (256, 1024)
 
 
 def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
