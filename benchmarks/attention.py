@@ -93,8 +93,8 @@ def measure_memory(lengths, block, allow_large: bool) -> dict:
     return results
 
 
-def measure_time(lengths, block, repeats: int) -> dict:
-    torch.set_num_threads(2)
+def measure_time(lengths, block, repeats: int, threads: int = 2) -> dict:
+    torch.set_num_threads(threads)
     results = {}
     for length in lengths:
         q, k, v = inputs(length)
@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-lengths", type=int, nargs="+", default=[256, 1024, 4096])
     parser.add_argument("--memory-lengths", type=int, nargs="+", default=[1024, 2048, 4096, 8192, 16384])
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--threads", type=int, default=2, help="intra-op threads for the timing (default 2)")
     parser.add_argument("--allow-large", action="store_true", help="run naive attention even if it needs > half of RAM")
     parser.add_argument("--output", type=Path, default=Path(__file__).parent / "results" / "attention.json")
     args = parser.parse_args(argv)
@@ -136,11 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         child(args.child[0], int(args.child[1]), block)
         return 0
 
-    report = {"config": {"batch": 1, "heads": HEADS, "d": DIM, "dtype": "float32", "threads": 2,
+    report = {"config": {"batch": 1, "heads": HEADS, "d": DIM, "dtype": "float32", "threads": args.threads,
                          "block_size": block, "torch": torch.__version__, "machine": platform.machine(),
                          "load_average_start": list(__import__("os").getloadavg())}}
-    report["time"] = measure_time(args.time_lengths, block, args.repeats)
-    print(f"\nTime (medians of interleaved repeats; ratio = method / SDPA), block_size={block or 'default'}")
+    report["time"] = measure_time(args.time_lengths, block, args.repeats, args.threads)
+    print(f"\nTime (medians of interleaved repeats; ratio = method / SDPA), block_size={block or 'default'}, "
+          f"threads={args.threads}, load average at start {report['config']['load_average_start'][0]:.1f}")
     print(f"{'L':>6} {'reps':>4} {'flash ms':>9} {'naive ms':>9} {'sdpa ms':>9} {'flash/sdpa':>10} "
           f"{'naive/sdpa':>10} {'flash err':>10}")
     for length, row in report["time"].items():
