@@ -161,13 +161,16 @@ def main(argv: list[str] | None = None) -> int:
             ratio = (cells[1]["extra_bytes"] / cells[0]["extra_bytes"]
                      if "extra_bytes" in cells[1] and cells[0]["extra_bytes"] > 0 else float("nan"))
             print(f"{length:>6} " + " ".join(text) + f" {ratio:>12.1f}")
-        slopes = {}
+        slopes: dict = {"all": {}, "last3": {}}
         for method in METHODS:
             points = [(n, c["extra_bytes"]) for n, c in memory[method].items() if c.get("extra_bytes", 0) > 0]
             if len(points) >= 2:
-                slopes[method] = slope(*zip(*points, strict=True))
+                slopes["all"][method] = slope(*zip(*points, strict=True))
+                slopes["last3"][method] = slope(*zip(*points[-3:], strict=True))
         report["memory_loglog_slope"] = slopes
-        print("log-log slope of memory vs L: " + ", ".join(f"{m} {s:.2f}" for m, s in slopes.items()))
+        for span, values in slopes.items():
+            text = ", ".join(f"{m} {s:.2f}" for m, s in values.items())
+            print(f"log-log slope of memory vs L ({span} points): {text}")
     report["config"]["load_average_end"] = list(__import__("os").getloadavg())
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2))
