@@ -6,6 +6,7 @@
 #               browser tests (headless Chromium over every page; screenshots in _build/screenshots)
 #   make lab    JupyterLab in the venv, for running the chapters locally
 #   make lint   ruff over the package, tests and notebooks
+#   make bench  time and memory of flash_attention vs naive attention vs SDPA (benchmarks/attention.py)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +14,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv assets book test unit nbval lint lab lock clean
+.PHONY: venv assets book test unit nbval lint lab lock clean bench
 
 venv: $(STAMP)
 
@@ -36,6 +37,9 @@ test: book
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/attention.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=book

@@ -68,3 +68,25 @@ def padding_mask(
         raise ValueError(f"lengths must not exceed max_len={max_len}, got {lengths_t.tolist()}")
     positions = torch.arange(max_len, device=lengths_t.device)  # (max_len,)
     return (positions[None, :] < lengths_t[:, None]).unsqueeze(1)  # (B, 1, max_len)
+
+
+def sliding_window_mask(
+    n: int, window: int, *, causal: bool = False, device: torch.device | str | None = None
+) -> torch.Tensor:
+    """Banded mask of shape (n, n): query i may attend key j iff |i - j| <= window.
+
+    The local attention of Longformer (Beltagy et al., 2020): each token sees
+    ``window`` neighbours on each side plus itself (2 * window + 1 keys, the
+    paper's window size w = 2 * window), so attention costs O(n * window)
+    instead of O(n²). ``causal=True`` keeps only the past side (j <= i), the
+    pattern of a sliding-window decoder. ``window=0`` lets a token see itself only.
+    """
+    check_positive_int("n", n)
+    if isinstance(window, bool) or not isinstance(window, int):
+        raise TypeError(f"window must be an int, got {type(window).__name__}")
+    if window < 0:
+        raise ValueError(f"window must be >= 0, got {window}")
+    positions = torch.arange(n, device=device)
+    offset = positions[:, None] - positions[None, :]  # (n, n): i - j
+    allowed = offset.abs() <= window
+    return allowed & (offset >= 0) if causal else allowed  # (n, n)

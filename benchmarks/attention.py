@@ -1,0 +1,182 @@
+"""Benchmark: tiled flash_attention vs naive attention vs PyTorch's fused SDPA (CPU).
+
+    .venv/bin/python benchmarks/attention.py            # or: make bench
+    .venv/bin/python benchmarks/attention.py --repeats 15 --block-size 256 512
+
+Time: B=1, h=8, d=64, float32, torch.set_num_threads(2); the three methods are
+called in turn inside each repeat (interleaved, so a burst of load from other
+processes hits all three alike) and the medians are compared.
+
+Memory: one fresh subprocess per (method, L). The child imports torch, makes
+its inputs, reads VmHWM (peak resident set) from /proc/self/status as the
+baseline, runs the method once and reads VmHWM again; the difference is the
+peak *extra* memory. ru_maxrss is not used: a child inherits its parent's
+high-water mark across fork + exec. Naive attention needs ~2 h L² 4 bytes
+(scores and weights); configurations that would take more than half of the
+machine's available memory are skipped (``--allow-large`` overrides).
+
+Prints a table and writes JSON (default benchmarks/results/attention.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from attn_course import attention, flash_attention
+
+HEADS, DIM = 8, 64
+METHODS = ("flash", "naive", "sdpa")
+
+
+def run(method: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, block: tuple[int, int] | None):
+    if method == "flash":
+        return flash_attention(q, k, v, block_size=block)
+    if method == "naive":
+        return attention(q, k, v)[0]
+    return F.scaled_dot_product_attention(q, k, v)
+
+
+def inputs(length: int, seed: int = 0) -> tuple[torch.Tensor, ...]:
+    g = torch.Generator().manual_seed(seed)
+    return tuple(torch.randn(1, HEADS, length, DIM, generator=g) for _ in range(3))  # (B, h, L, d)
+
+
+def vm_hwm_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def child(method: str, length: int, block: tuple[int, int] | None) -> None:
+    torch.set_num_threads(2)
+    q, k, v = inputs(length)
+    run(method, q[:, :, :8], k[:, :, :8], v[:, :, :8], block)  # load kernels and allocator state first
+    baseline = vm_hwm_bytes()
+    with torch.no_grad():
+        out = run(method, q, k, v, block)
+    peak = vm_hwm_bytes()
+    print(json.dumps({"extra_bytes": peak - baseline, "checksum": float(out.sum())}))
+
+
+def mem_available() -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def measure_memory(lengths, block, allow_large: bool) -> dict:
+    results: dict = {m: {} for m in METHODS}
+    for length in lengths:
+        for method in METHODS:
+            need = 2 * HEADS * length * length * 4 if method == "naive" else 0
+            if need and not allow_large and need > mem_available() / 2:
+                results[method][length] = {"skipped": f"needs ~{need / 2**30:.1f} GiB"}
+                continue
+            cmd = [sys.executable, __file__, "--child", method, str(length)]
+            if block:
+                cmd += ["--block-size", *map(str, block)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            results[method][length] = json.loads(done.stdout.strip().splitlines()[-1])
+    return results
+
+
+def measure_time(lengths, block, repeats: int, threads: int = 2) -> dict:
+    torch.set_num_threads(threads)
+    results = {}
+    for length in lengths:
+        q, k, v = inputs(length)
+        with torch.no_grad():
+            reference = F.scaled_dot_product_attention(q, k, v)
+            errors = {m: float((run(m, q, k, v, block) - reference).abs().max()) for m in METHODS}
+            reps = max(3, repeats if length <= 1024 else repeats // 2)
+            times: dict[str, list[float]] = {m: [] for m in METHODS}
+            for _ in range(reps):
+                for method in METHODS:
+                    start = time.perf_counter()
+                    run(method, q, k, v, block)
+                    times[method].append(time.perf_counter() - start)
+        medians = {m: statistics.median(t) for m, t in times.items()}
+        results[length] = {"median_s": medians, "max_abs_error_vs_sdpa": errors, "repeats": reps,
+                           "ratio_to_sdpa": {m: medians[m] / medians["sdpa"] for m in METHODS}}
+    return results
+
+
+def slope(xs, ys) -> float:
+    lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
+    mx, my = statistics.fmean(lx), statistics.fmean(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--child", nargs=2, metavar=("METHOD", "L"), help=argparse.SUPPRESS)
+    parser.add_argument("--block-size", nargs=2, type=int, metavar=("BLOCK_Q", "BLOCK_K"))
+    parser.add_argument("--repeats", type=int, default=11)
+    parser.add_argument("--time-lengths", type=int, nargs="+", default=[256, 1024, 4096])
+    parser.add_argument("--memory-lengths", type=int, nargs="+", default=[1024, 2048, 4096, 8192, 16384])
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--threads", type=int, default=2, help="intra-op threads for the timing (default 2)")
+    parser.add_argument("--allow-large", action="store_true", help="run naive attention even if it needs > half of RAM")
+    parser.add_argument("--output", type=Path, default=Path(__file__).parent / "results" / "attention.json")
+    args = parser.parse_args(argv)
+    block = tuple(args.block_size) if args.block_size else None
+    if args.child:
+        child(args.child[0], int(args.child[1]), block)
+        return 0
+
+    report = {"config": {"batch": 1, "heads": HEADS, "d": DIM, "dtype": "float32", "threads": args.threads,
+                         "block_size": block, "torch": torch.__version__, "machine": platform.machine(),
+                         "load_average_start": list(__import__("os").getloadavg())}}
+    report["time"] = measure_time(args.time_lengths, block, args.repeats, args.threads)
+    print(f"\nTime (medians of interleaved repeats; ratio = method / SDPA), block_size={block or 'default'}, "
+          f"threads={args.threads}, load average at start {report['config']['load_average_start'][0]:.1f}")
+    print(f"{'L':>6} {'reps':>4} {'flash ms':>9} {'naive ms':>9} {'sdpa ms':>9} {'flash/sdpa':>10} "
+          f"{'naive/sdpa':>10} {'flash err':>10}")
+    for length, row in report["time"].items():
+        ms, ratio = row["median_s"], row["ratio_to_sdpa"]
+        print(f"{length:>6} {row['repeats']:>4} {ms['flash'] * 1e3:>9.2f} {ms['naive'] * 1e3:>9.2f} "
+              f"{ms['sdpa'] * 1e3:>9.2f} {ratio['flash']:>10.2f} {ratio['naive']:>10.2f} "
+              f"{row['max_abs_error_vs_sdpa']['flash']:>10.1e}")
+    if not args.skip_memory:
+        memory = measure_memory(args.memory_lengths, block, args.allow_large)
+        report["memory"] = memory
+        print("\nPeak extra memory (VmHWM after - before, fresh subprocess per cell), MiB")
+        print(f"{'L':>6} " + " ".join(f"{m:>10}" for m in METHODS) + f" {'naive/flash':>12}")
+        for length in args.memory_lengths:
+            cells = [memory[m][length] for m in METHODS]
+            text = [f"{c['extra_bytes'] / 2**20:>10.1f}" if "extra_bytes" in c else f"{'skipped':>10}" for c in cells]
+            ratio = (cells[1]["extra_bytes"] / cells[0]["extra_bytes"]
+                     if "extra_bytes" in cells[1] and cells[0]["extra_bytes"] > 0 else float("nan"))
+            print(f"{length:>6} " + " ".join(text) + f" {ratio:>12.1f}")
+        slopes: dict = {"all": {}, "last3": {}}
+        for method in METHODS:
+            points = [(n, c["extra_bytes"]) for n, c in memory[method].items() if c.get("extra_bytes", 0) > 0]
+            if len(points) >= 2:
+                slopes["all"][method] = slope(*zip(*points, strict=True))
+                slopes["last3"][method] = slope(*zip(*points[-3:], strict=True))
+        report["memory_loglog_slope"] = slopes
+        for span, values in slopes.items():
+            text = ", ".join(f"{m} {s:.2f}" for m, s in values.items())
+            print(f"log-log slope of memory vs L ({span} points): {text}")
+    report["config"]["load_average_end"] = list(__import__("os").getloadavg())
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2))
+    print(f"\nwrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
