@@ -43,26 +43,37 @@ def check_positive_int(name: str, value: object) -> int:
     return value
 
 
-def check_qkv(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor) -> None:
-    """Check the shapes of an attention call: q (..., L_q, d_k), k (..., L_k, d_k), v (..., L_k, d_v)."""
+def check_query_key(query: object, key: object) -> None:
+    """Check q (..., L_q, d_k) and k (..., L_k, d_k): tensors that share d_k."""
     check_tensor("query", query, min_dim=2)
     check_tensor("key", key, min_dim=2)
-    check_tensor("value", value, min_dim=2)
-    if not (query.dtype == key.dtype == value.dtype):
-        raise TypeError(
-            f"query, key and value must share a dtype, got {query.dtype}, {key.dtype} and {value.dtype}"
-        )
     if query.shape[-1] != key.shape[-1]:
         raise ValueError(
             "query and key must have the same last dimension d_k: "
             f"query has shape {shape_str(query)} (d_k={query.shape[-1]}), "
             f"key has shape {shape_str(key)} (d_k={key.shape[-1]})"
         )
+
+
+def check_key_value(key: torch.Tensor, value: object) -> None:
+    """Check that value (..., L_k, d_v) has one row per key (..., L_k, d_k)."""
+    check_tensor("value", value, min_dim=2)
     if key.shape[-2] != value.shape[-2]:
         raise ValueError(
             "key and value must have the same length L_k (dimension -2): "
             f"key has shape {shape_str(key)}, value has shape {shape_str(value)}"
         )
+
+
+def check_qkv(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor) -> None:
+    """Check the shapes of an attention call: q (..., L_q, d_k), k (..., L_k, d_k), v (..., L_k, d_v)."""
+    check_query_key(query, key)
+    check_tensor("value", value, min_dim=2)
+    if not (query.dtype == key.dtype == value.dtype):
+        raise TypeError(
+            f"query, key and value must share a dtype, got {query.dtype}, {key.dtype} and {value.dtype}"
+        )
+    check_key_value(key, value)
     try:
         torch.broadcast_shapes(query.shape[:-2], key.shape[:-2], value.shape[:-2])
     except RuntimeError:

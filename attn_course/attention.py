@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import torch
 
-from ._validation import check_qkv, check_tensor, shape_str
+from ._validation import check_qkv, check_query_key, check_tensor, shape_str
 from .softmax import masked_softmax
 
 Dropout = Callable[[torch.Tensor], torch.Tensor]
@@ -34,13 +34,7 @@ def scaled_dot_product_scores(query: torch.Tensor, key: torch.Tensor) -> torch.T
     Returns:
         scores: (..., L_q, L_k)
     """
-    check_tensor("query", query, min_dim=2)
-    check_tensor("key", key, min_dim=2)
-    if query.shape[-1] != key.shape[-1]:
-        raise ValueError(
-            "query and key must have the same last dimension d_k: "
-            f"query has shape {shape_str(query)}, key has shape {shape_str(key)}"
-        )
+    check_query_key(query, key)
     d_k = query.shape[-1]
     # Scaling q before the product keeps intermediate values small.
     return torch.matmul(query / math.sqrt(d_k), key.transpose(-2, -1))  # (..., L_q, L_k)

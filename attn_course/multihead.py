@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validation import check_positive_int, check_tensor, shape_str
+from ._validation import check_key_value, check_positive_int, check_tensor, shape_str
 from .attention import attention
 
 
@@ -125,11 +125,7 @@ class MultiHeadAttention(nn.Module):
                 "query, key and value must have the same batch size B: got "
                 f"query {shape_str(query)}, key {shape_str(key)}, value {shape_str(value)}"
             )
-        if key.shape[1] != value.shape[1]:
-            raise ValueError(
-                "key and value must have the same length L_k: "
-                f"key has shape {shape_str(key)}, value has shape {shape_str(value)}"
-            )
+        check_key_value(key, value)
         batch, len_q, len_k = query.shape[0], query.shape[1], key.shape[1]
         if mask is not None:
             mask = self._heads_mask(mask, batch, len_q, len_k)  # broadcasts to (B, h, L_q, L_k)

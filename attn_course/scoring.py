@@ -22,7 +22,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validation import check_positive_int, check_tensor, shape_str
+from ._validation import check_key_value, check_positive_int, check_query_key, check_tensor, shape_str
 from .attention import Dropout, attend
 
 
@@ -35,13 +35,7 @@ def dot_product_scores(query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
     Returns:
         scores: (..., L_q, L_k)
     """
-    check_tensor("query", query, min_dim=2)
-    check_tensor("key", key, min_dim=2)
-    if query.shape[-1] != key.shape[-1]:
-        raise ValueError(
-            "query and key must have the same last dimension for dot-product scores: "
-            f"query has shape {shape_str(query)}, key has shape {shape_str(key)}"
-        )
+    check_query_key(query, key)
     return torch.matmul(query, key.transpose(-2, -1))  # (..., L_q, L_k)
 
 
@@ -68,12 +62,7 @@ class _ScoredAttention(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Return ``(output (..., L_q, d_v), weights (..., L_q, L_k))``."""
         scores = self.score(query, key)  # (..., L_q, L_k)
-        check_tensor("value", value, min_dim=2)
-        if value.shape[-2] != key.shape[-2]:
-            raise ValueError(
-                "key and value must have the same length L_k (dimension -2): "
-                f"key has shape {shape_str(key)}, value has shape {shape_str(value)}"
-            )
+        check_key_value(key, value)
         return attend(scores, value, mask, dropout)
 
 
