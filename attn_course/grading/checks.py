@@ -8,6 +8,9 @@ functions in a separate process (see the README's student guide).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import torch
 
 
@@ -54,3 +57,18 @@ def check_true(part: str, condition: bool, what: str) -> None:
     """Print whether a property holds, e.g. ``check_true("b", w.sum(-1).allclose(one), "rows sum to 1")``."""
     mark = "✓" if bool(condition) else "✗"
     print(f"{mark} part ({part}): {what}")
+
+
+@contextmanager
+def pending(part: str) -> Iterator[None]:
+    """Wrap a check cell of the *student* notebook: until the part is written, print a note.
+
+    ``attn-course release`` puts every check cell under ``with pending("<part>"):``, so a
+    fresh notebook shows "… part (a): not implemented yet (<hint>)" instead of a traceback.
+    Only ``NotImplementedError`` is caught; any other error still shows. The grader does
+    not use these cells: it runs the instructor's own check cells against your functions.
+    """
+    try:
+        yield
+    except NotImplementedError as exc:
+        print(f"… part ({part}): not implemented yet ({exc})")

@@ -13,10 +13,12 @@ becomes ``raise NotImplementedError("part (b): <hint>")`` at the marker's indent
     ...instructor-only checks...
     ### END HIDDEN TESTS
 
-is removed. Check cells (tag ``check-<part>``) also get the tag ``raises-exception``: they
-call functions that raise until the student writes them, and both nbval and myst-nb honour
-that tag. A cell left empty is dropped. The result is then executed (errors allowed only in
-``raises-exception`` cells) and normalised, so it can be committed and tested with nbval.
+is removed. Check cells (tag ``check-<part>``) call functions that raise until the student
+writes them, so their code is put under ``with pending("<part>"):``
+(:func:`attn_course.grading.checks.pending`), which prints a one-line note instead of a
+traceback. A cell left empty is dropped. The result is then executed (any error fails the
+release, so no error output is ever committed) and normalised, so it can be committed and
+tested with nbval.
 """
 
 from __future__ import annotations
@@ -71,6 +73,12 @@ def strip_source(source: str, part: str) -> str:
     return "\n".join(out).rstrip() + "\n" if any(ln.strip() for ln in out) else ""
 
 
+def guard_check(source: str, part: str) -> str:
+    """Put a check cell's code under ``with pending(part):`` (see the module docstring)."""
+    body = "\n".join(f"    {line}" if line.strip() else "" for line in source.splitlines())
+    return f"from attn_course.grading.checks import pending\n\nwith pending(\"{part}\"):\n{body}"
+
+
 def _part_of_solution(source: str, exercise: ExerciseSet) -> str:
     for part in exercise.parts:
         if re.search(rf"^def {re.escape(part.function)}\(", source, re.MULTILINE):
@@ -93,7 +101,7 @@ def student_notebook(exercise: ExerciseSet) -> nbformat.NotebookNode:
             if not text.strip():
                 continue
             if check_part(cell):
-                cell_tags = [*cell_tags, "raises-exception"]
+                text = guard_check(text, check_part(cell))
             new = nbformat.v4.new_code_cell(text)
         else:
             new = nbformat.v4.new_markdown_cell(cell.source) if cell.cell_type == "markdown" else cell
@@ -121,7 +129,7 @@ def normalise(notebook: nbformat.NotebookNode, exercise: ExerciseSet) -> None:
 def execute(notebook: nbformat.NotebookNode, exercise: ExerciseSet, workdir: Path) -> None:
     resources = {"metadata": {"path": str(workdir)}}
     client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources=resources)
-    client.execute()  # raises on an error outside a raises-exception cell
+    client.execute()  # raises on any error: a released notebook holds no error output
     normalise(notebook, exercise)
 
 
