@@ -41,8 +41,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/attention.py
 
+# Jupyter refuses to run as root without --allow-root (common in containers): pass it only then.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=book
+	$(BIN)/jupyter lab --notebook-dir=book $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Re-resolve the newest versions that fit pyproject.toml and rewrite constraints.txt.
 lock:
