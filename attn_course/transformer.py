@@ -116,10 +116,7 @@ class EncoderBlock(_Block):
         """Copy the weights of a ``nn.TransformerEncoderLayer`` (relu or gelu activation)."""
         if not isinstance(layer, nn.TransformerEncoderLayer):
             raise TypeError(f"layer must be a torch.nn.TransformerEncoderLayer, got {type(layer).__name__}")
-        new = cls(layer.self_attn.embed_dim, layer.self_attn.num_heads, layer.linear1.out_features,
-                  layer.dropout.p, norm_first=layer.norm_first, activation=_activation_name(layer),
-                  layer_norm_eps=layer.norm1.eps)
-        new.self_attn = MultiHeadAttention.from_torch(layer.self_attn)
+        new = _empty_like_torch(cls, layer)
         _copy_common(new, layer)
         return new.to(layer.linear1.weight.dtype).train(layer.training)
 
@@ -173,10 +170,7 @@ class DecoderBlock(_Block):
         """Copy the weights of a ``nn.TransformerDecoderLayer`` (relu or gelu activation)."""
         if not isinstance(layer, nn.TransformerDecoderLayer):
             raise TypeError(f"layer must be a torch.nn.TransformerDecoderLayer, got {type(layer).__name__}")
-        new = cls(layer.self_attn.embed_dim, layer.self_attn.num_heads, layer.linear1.out_features,
-                  layer.dropout.p, norm_first=layer.norm_first, activation=_activation_name(layer),
-                  layer_norm_eps=layer.norm1.eps)
-        new.self_attn = MultiHeadAttention.from_torch(layer.self_attn)
+        new = _empty_like_torch(cls, layer)
         new.cross_attn = MultiHeadAttention.from_torch(layer.multihead_attn)
         _copy_common(new, layer)
         with torch.no_grad():
@@ -191,6 +185,15 @@ def _activation_name(layer: nn.Module) -> str:
     if act is F.gelu or isinstance(act, nn.GELU):
         return "gelu"
     raise ValueError(f"unsupported activation {act!r}; only relu and gelu are supported")
+
+
+def _empty_like_torch(cls: type[_Block], layer: nn.Module) -> _Block:
+    """A block of ``cls`` with the sizes and options of torch's ``layer`` and its self-attention copied."""
+    new = cls(layer.self_attn.embed_dim, layer.self_attn.num_heads, layer.linear1.out_features,
+              layer.dropout.p, norm_first=layer.norm_first, activation=_activation_name(layer),
+              layer_norm_eps=layer.norm1.eps)
+    new.self_attn = MultiHeadAttention.from_torch(layer.self_attn)
+    return new
 
 
 def _copy_common(new: _Block, layer: nn.Module) -> None:
