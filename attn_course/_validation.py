@@ -8,6 +8,8 @@ the shapes it received, so that a learner sees *what* is wrong, not a stack of
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 _FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
@@ -41,6 +43,37 @@ def check_positive_int(name: str, value: object) -> int:
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value}")
     return value
+
+
+def check_nonnegative_int(name: str, value: object) -> int:
+    """Check that ``value`` is a Python int >= 0, such as a window of neighbours (bools are rejected)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+    return value
+
+
+def check_positive(name: str, value: object) -> float:
+    """Check that ``value`` is a finite real number > 0, such as a temperature (bools are rejected)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or math.isinf(value):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+def check_probability(name: str, value: object) -> float:
+    """Check that ``value`` is a dropout-style probability in [0, 1) (bools are rejected)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must be a probability in [0, 1), got {value!r}")
+    return float(value)
+
+
+def check_model_input(name: str, value: object, d_model: int) -> torch.Tensor:
+    """Check a layer's input: a floating-point tensor of shape (B, L, d_model)."""
+    t = check_tensor(name, value)
+    if t.dim() != 3 or t.shape[-1] != d_model:
+        raise ValueError(f"{name} must have shape (B, L, d_model={d_model}), got {shape_str(t)}")
+    return t
 
 
 def check_query_key(query: object, key: object) -> None:

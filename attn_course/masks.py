@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import torch
 
-from ._validation import check_positive_int
+from ._validation import check_nonnegative_int, check_positive_int
 
 
 def causal_mask(n: int, *, device: torch.device | str | None = None) -> torch.Tensor:
@@ -82,10 +82,7 @@ def sliding_window_mask(
     pattern of a sliding-window decoder. ``window=0`` lets a token see itself only.
     """
     check_positive_int("n", n)
-    if isinstance(window, bool) or not isinstance(window, int):
-        raise TypeError(f"window must be an int, got {type(window).__name__}")
-    if window < 0:
-        raise ValueError(f"window must be >= 0, got {window}")
+    check_nonnegative_int("window", window)
     positions = torch.arange(n, device=device)
     offset = positions[:, None] - positions[None, :]  # (n, n): i - j
     allowed = offset.abs() <= window

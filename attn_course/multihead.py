@@ -14,7 +14,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validation import check_key_value, check_positive_int, check_tensor, shape_str
+from ._validation import (
+    check_key_value,
+    check_model_input,
+    check_positive_int,
+    check_probability,
+    check_tensor,
+    shape_str,
+)
 from .attention import attention
 
 
@@ -63,8 +70,7 @@ class MultiHeadAttention(nn.Module):
                 f"d_model={d_model} must be divisible by num_heads={num_heads} "
                 f"(each head gets d_model / num_heads dimensions)"
             )
-        if not isinstance(dropout, (int, float)) or isinstance(dropout, bool) or not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
+        check_probability("dropout", dropout)
         self.d_model = d_model
         self.num_heads = num_heads
         self.d_head = d_model // num_heads
@@ -75,12 +81,7 @@ class MultiHeadAttention(nn.Module):
         self.dropout = nn.Dropout(dropout)
 
     def _check_input(self, name: str, x: object) -> torch.Tensor:
-        t = check_tensor(name, x)
-        if t.dim() != 3 or t.shape[-1] != self.d_model:
-            raise ValueError(
-                f"{name} must have shape (B, L, d_model={self.d_model}), got {shape_str(t)}"
-            )
-        return t
+        return check_model_input(name, x, self.d_model)
 
     def _heads_mask(self, mask: torch.Tensor, batch: int, len_q: int, len_k: int) -> torch.Tensor:
         """Reshape an accepted mask to broadcast against scores (B, h, L_q, L_k)."""

@@ -21,17 +21,11 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._validation import check_positive_int, check_tensor, shape_str
+from ._validation import check_model_input, check_positive_int, check_probability, shape_str
 from .masks import causal_mask
 from .multihead import MultiHeadAttention
 
 _ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {"relu": F.relu, "gelu": F.gelu}
-
-
-def _check_dropout(dropout: object) -> float:
-    if not isinstance(dropout, (int, float)) or isinstance(dropout, bool) or not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
-    return float(dropout)
 
 
 class FeedForward(nn.Module):
@@ -46,7 +40,7 @@ class FeedForward(nn.Module):
         self.activation = activation
         self.linear1 = nn.Linear(d_model, d_ff)
         self.linear2 = nn.Linear(d_ff, d_model)
-        self.dropout = nn.Dropout(_check_dropout(dropout))
+        self.dropout = nn.Dropout(check_probability("dropout", dropout))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (B, L, d_model) -> (B, L, d_model)."""
@@ -68,7 +62,7 @@ class _Block(nn.Module):
         self.norm_first = norm_first
         self.self_attn = MultiHeadAttention(d_model, num_heads, dropout=dropout)
         self.feed_forward = FeedForward(d_model, d_ff, dropout, activation)
-        self.dropout = nn.Dropout(_check_dropout(dropout))
+        self.dropout = nn.Dropout(check_probability("dropout", dropout))
         self.layer_norm_eps = layer_norm_eps
 
     def _residual(self, x: torch.Tensor, norm: nn.LayerNorm, sublayer: Callable[[torch.Tensor], torch.Tensor]
@@ -78,10 +72,7 @@ class _Block(nn.Module):
         return norm(x + self.dropout(sublayer(x)))  # post-norm: LN(x + Sublayer(x))
 
     def _check_x(self, name: str, x: object) -> torch.Tensor:
-        t = check_tensor(name, x)
-        if t.dim() != 3 or t.shape[-1] != self.d_model:
-            raise ValueError(f"{name} must have shape (B, L, d_model={self.d_model}), got {shape_str(t)}")
-        return t
+        return check_model_input(name, x, self.d_model)
 
 
 class EncoderBlock(_Block):

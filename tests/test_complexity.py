@@ -5,8 +5,10 @@ import math
 import pytest
 import torch
 
-from attn_course import PAPER_TABLE1, TABLE1_KINDS, count_macs, graph_depth, make_layer, path_length
-from attn_course.complexity import fit_exponent, sequential_operations
+from attn_course.lessons.complexity import PAPER_TABLE1, count_macs, graph_depth, path_length, sequential_operations
+from attn_course.lessons.layer_types import KINDS as TABLE1_KINDS
+from attn_course.lessons.layer_types import make_layer
+from attn_course.lessons.measure import fit_exponent
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from attn_course.explorer import MAX_FRAMES, Explorer
+from attn_course.plots import Explorer
+from attn_course.plots.explorer import MAX_FRAMES
 
 
 def _draw(fig, freq, shift):
@@ -73,13 +74,15 @@ def test_plot_attention_and_mask_draw_what_they_are_given():
     import torch
 
     from attn_course import causal_mask
-    from attn_course.viz import plot_attention, plot_mask
+    from attn_course.plots import plot_attention, plot_mask
 
     weights = torch.tensor([[0.2, 0.8], [1.0, 0.0]])
-    image = plot_attention(weights, queries=["a", "b"], keys=["x", "y"], annotate=True)
+    fig = plot_attention(weights, queries=["a", "b"], keys=["x", "y"], annotate=True)
+    image = fig.axes[0].images[0]  # the convention: the Figure is returned; axes[1] is the colourbar
     np.testing.assert_allclose(image.get_array(), weights.numpy())
     assert [t.get_text() for t in image.axes.texts] == ["0.20", "0.80", "1.00", "0.00"]
-    image = plot_mask(causal_mask(3))
+    fig = plot_mask(causal_mask(3))
+    image = fig.axes[0].images[0]
     np.testing.assert_array_equal(image.get_array(), np.tril(np.ones((3, 3))))
     with pytest.raises(ValueError, match=r"weights must be 2-D \(L_q, L_k\), got shape \(2,\)"):
         plot_attention(torch.ones(2))

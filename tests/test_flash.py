@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from attn_course import attention, causal_mask, flash_attention, padding_mask, sliding_window_mask
-from attn_course._tiles import MaskTiles
+from attn_course.efficient._tiles import MaskTiles
 
 
 def _qkv(*batch, lq=5, lk=7, dk=8, dv=4, dtype=torch.float32, seed=0, requires_grad=False):

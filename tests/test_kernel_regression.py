@@ -7,8 +7,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attn_course import (
-    attention,
+from attn_course import attention
+from attn_course.lessons.kernel_regression import (
     gaussian_kernel_as_dot_product,
     gaussian_kernel_scores,
     hard_lookup,
@@ -16,8 +16,8 @@ from attn_course import (
     nadaraya_watson,
     query_explorer,
     soft_lookup,
+    toy_function,
 )
-from attn_course.kernel_regression import toy_function
 
 KEYS = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0], [-1.5, 1.0]], dtype=torch.float64)
 VALUES = torch.tensor([[10.0, 1.0], [20.0, 2.0], [30.0, 3.0], [40.0, 4.0]], dtype=torch.float64)

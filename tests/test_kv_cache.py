@@ -3,7 +3,8 @@
 import pytest
 import torch
 
-from attn_course import KVCache, TinyDecoder, greedy_decode
+from attn_course import KVCache
+from attn_course.models import TinyDecoder, greedy_decode
 
 
 def _prompt(batch=2, length=5, seed=0):

@@ -12,13 +12,12 @@ from attn_course import (
     flash_attention,
     linear_attention,
     linear_attention_recurrent,
-    make_recall_task,
-    peak_allocated_bytes,
-    recall_accuracy,
     sliding_window_attention,
     sliding_window_mask,
 )
-from attn_course.linear_attention import EPS
+from attn_course.efficient.linear import EPS
+from attn_course.lessons.measure import peak_allocated_bytes
+from attn_course.lessons.recall_task import make_recall_task, recall_accuracy
 
 
 def _qkv(*batch, lq=6, lk=6, d=5, dv=3, seed=0):
@@ -131,7 +130,7 @@ def test_recall_task_separates_the_methods():
 def test_recall_task_bad_inputs():
     with pytest.raises(ValueError, match="max_distance must be positive"):
         make_recall_task(8, max_distance=0)
-    with pytest.raises(ValueError, match="sharpness must be positive"):
+    with pytest.raises(ValueError, match="sharpness must be a positive finite number"):
         make_recall_task(8, sharpness=0.0)
     task = make_recall_task(8, 4)
     with pytest.raises(ValueError, match=r"shape of task.value \(1, 8, 4\), got \(8, 4\)"):

@@ -8,12 +8,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from attn_course import (  # noqa: E402
-    plot_accuracy_by_length,
-    plot_patch_attention,
-    plot_spectrogram_attention,
-    plot_word_weights,
-)
 from attn_course.data import (  # noqa: E402
     AudioConfig,
     date_split,
@@ -27,7 +21,8 @@ from attn_course.data import (  # noqa: E402
     shape_images,
     spectrogram,
 )
-from attn_course.models import (  # noqa: E402
+from attn_course.lessons.model_explorers import retrain_explorer
+from attn_course.models import (
     AttentionPooling,
     FrameAttentionClassifier,
     SentimentClassifier,
@@ -38,10 +33,15 @@ from attn_course.models import (  # noqa: E402
     classifier_loss,
     cls_attention,
     count_parameters,
-    retrain_explorer,
     seq2seq_loss,
     train,
     translate,
+)
+from attn_course.plots import (
+    plot_accuracy_by_length,
+    plot_patch_attention,
+    plot_spectrogram_attention,
+    plot_word_weights,
 )
 
 
@@ -339,16 +339,21 @@ def test_retrain_explorer_uses_the_cache_and_retrains_live():
 
 def test_application_plots_draw_and_validate():
     fig, axes = plt.subplots(1, 4)
-    assert plot_word_weights(axes[0], ["not", "good"], torch.tensor([0.4, 0.6])) is axes[0]
+    assert plot_word_weights(["not", "good"], torch.tensor([0.4, 0.6]), ax=axes[0]) is fig
     assert len(axes[0].texts) == 2
-    plot_patch_attention(axes[1], torch.rand(12, 12), torch.rand(3, 3))
+    assert plot_patch_attention(torch.rand(12, 12), torch.rand(3, 3), ax=axes[1]) is fig
     assert len(axes[1].images) == 2
-    plot_spectrogram_attention(axes[2], torch.rand(10, 5), torch.rand(10), span=(2, 4))
+    assert plot_spectrogram_attention(torch.rand(10, 5), torch.rand(10), span=(2, 4), ax=axes[2]) is fig
     assert len(axes[2].lines) == 3  # attention curve and the two span edges
-    plot_accuracy_by_length(axes[3], [0, 5, 10], {"a": [1.0, 0.5], "b": [0.2, 0.1]})
+    assert plot_accuracy_by_length([0, 5, 10], {"a": [1.0, 0.5], "b": [0.2, 0.1]}, ax=axes[3]) is fig
     assert len(axes[3].lines) == 2
     with pytest.raises(ValueError, match="weights must have 2 entries"):
-        plot_word_weights(axes[0], ["a", "b"], torch.rand(3))
+        plot_word_weights(["a", "b"], torch.rand(3), ax=axes[0])
     with pytest.raises(ValueError, match="curve 'a' has 1 values for 2 bins"):
-        plot_accuracy_by_length(axes[3], [0, 5, 10], {"a": [1.0]})
+        plot_accuracy_by_length([0, 5, 10], {"a": [1.0]}, ax=axes[3])
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got str"):
+        plot_word_weights(["a"], torch.rand(1), ax="axes")
+    new = plot_word_weights(["a"], torch.rand(1))  # no ax: a new figure, returned
+    assert new is not fig and len(new.axes[0].texts) == 1
+    plt.close(new)
     plt.close(fig)

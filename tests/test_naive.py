@@ -5,7 +5,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attn_course import attention, causal_mask, naive_attention, naive_attention_without_math, padding_mask
+from attn_course import attention, causal_mask, padding_mask
+from attn_course.lessons.naive import naive_attention, naive_attention_without_math
 
 
 def _qkv(seed=0, dtype=torch.float32, shape=(2, 4, 6, 8)):

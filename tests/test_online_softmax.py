@@ -7,7 +7,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attn_course import format_trace, online_softmax
+from attn_course import online_softmax
+from attn_course.efficient import format_trace
 
 
 @given(length=st.integers(1, 50), block=st.integers(1, 60), seed=st.integers(0, 2**16), scale=st.floats(0.1, 100.0))
@@ -62,7 +63,7 @@ def test_format_trace_needs_a_single_row():
 
 
 def test_explorer_redraws_when_the_step_moves():
-    from attn_course import online_softmax_explorer
+    from attn_course.lessons.online_softmax_steps import online_softmax_explorer
 
     box = online_softmax_explorer().widget()
     before = box.image.value

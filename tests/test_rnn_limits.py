@@ -3,8 +3,13 @@
 import pytest
 import torch
 
-from attn_course import attention_gradient_by_distance, rnn_gradient_by_distance, time_rnn_vs_attention
-from attn_course.rnn_limits import make_rnn_weights, vanilla_rnn
+from attn_course.lessons.rnn_limits import (
+    attention_gradient_by_distance,
+    make_rnn_weights,
+    rnn_gradient_by_distance,
+    time_rnn_vs_attention,
+    vanilla_rnn,
+)
 
 
 def test_vanilla_rnn_matches_torch_nn_rnn():

@@ -4,7 +4,7 @@ import matplotlib
 import pytest
 import torch
 
-from attn_course import dot_product_variance, softmax_jacobian, softmax_saturation, temperature_explorer
+from attn_course.lessons.scaling import dot_product_variance, softmax_jacobian, softmax_saturation, temperature_explorer
 
 matplotlib.use("Agg")
 
@@ -68,7 +68,9 @@ def test_scaled_softmax_does_not_saturate():
         (lambda: softmax_saturation([4], scaled="yes"), TypeError, "scaled must be a bool, got str"),
         (lambda: softmax_saturation([4.0], scaled=True), TypeError, "each entry of d_ks must be an int, got float"),
         (lambda: softmax_jacobian([1.0, 2.0]), TypeError, "logits must be a torch.Tensor, got list"),
-        (lambda: temperature_explorer(temperatures=[1.0, 0.0]), ValueError, "temperatures must be a non-empty list"),
+        (lambda: temperature_explorer(temperatures=[1.0, 0.0]), ValueError,
+         r"temperatures\[1\] must be a positive finite number, got 0.0"),
+        (lambda: temperature_explorer(temperatures=[]), ValueError, "temperatures must be a non-empty list"),
     ],
 )
 def test_bad_inputs(call, exc, msg):

@@ -8,8 +8,17 @@ import torch
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from attn_course import attention_heatmap, make_scene, plot_scene_attention, scene_explorer  # noqa: E402
-from attn_course.scene import COLORS, FEATURES, KINDS, feature_query, patch_features  # noqa: E402
+from attn_course.lessons.scene import (
+    COLORS,
+    FEATURES,
+    KINDS,
+    attention_heatmap,
+    feature_query,
+    make_scene,
+    patch_features,
+    scene_explorer,
+)
+from attn_course.plots import plot_scene_attention
 
 INCLUDE = (("red", "circle"), ("red", "square"), ("blue", "circle"))
 
@@ -90,8 +99,8 @@ def test_spotlight_keeps_the_top_patch_and_dims_the_rest(scene):
     weights = torch.zeros(16, 16)
     weights[0, 0] = 1.0
     fig, ax = plt.subplots()
-    image = plot_scene_attention(scene, weights, ax=ax, floor=0.25)
-    shown = image.get_array()
+    assert plot_scene_attention(scene, weights, ax=ax, floor=0.25) is fig  # the convention: the Figure
+    shown = ax.images[0].get_array()
     np.testing.assert_allclose(shown[:6, :6], scene.image[:6, :6].numpy(), rtol=1e-6)
     np.testing.assert_allclose(shown[50:, 50:], 0.25 * scene.image[50:, 50:].numpy(), rtol=1e-5)
     assert len(ax.patches) == 1  # the glimpse box

@@ -6,8 +6,16 @@ import matplotlib
 import pytest
 import torch
 
-from attn_course import attention, format_shape_trace, shape_trace, step_explorer, worked_example
-from attn_course.walkthrough import STEP_NAMES, _replay, default_inputs
+from attn_course import attention
+from attn_course.lessons.walkthrough import (
+    STEP_NAMES,
+    _replay,
+    default_inputs,
+    format_shape_trace,
+    shape_trace,
+    step_explorer,
+    worked_example,
+)
 
 matplotlib.use("Agg")
 

@@ -1,12 +1,14 @@
 """Seeded synthetic data for the application chapters: nothing is downloaded.
 
 One module per domain: :mod:`.dates` (translation), :mod:`.sentiment`
-(classification), :mod:`.shapes` (vision), :mod:`.audio` (speech). Every
+(classification), :mod:`.shapes` (vision), :mod:`.audio` (speech),
+:mod:`.reversal` (the tiny Transformer's task). Every
 generator takes a seed or a ``torch.Generator``.
 """
 
 from .audio import KEYWORDS, AudioConfig, frame_span, keyword_clips, spectrogram
 from .dates import DATE_FORMATS, date_pairs, date_split, date_vocabs, encode_dates, format_date, random_dates
+from .reversal import reversal_batch
 from .sentiment import Sentence, encode_sentences, sentiment_label, sentiment_sentences, sentiment_vocab
 from .shapes import SHAPES, draw_shape, shape_images
 from .vocab import Vocab
@@ -28,6 +30,7 @@ __all__ = [
     "frame_span",
     "keyword_clips",
     "random_dates",
+    "reversal_batch",
     "sentiment_label",
     "sentiment_sentences",
     "sentiment_vocab",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .._validation import check_positive_int, check_tensor, shape_str
+from .._validation import check_model_input, check_positive_int, shape_str
 from ..scoring import AdditiveAttention
 
 
@@ -32,9 +32,7 @@ class AttentionPooling(nn.Module):
         self.score = AdditiveAttention(d_model, d_model, d_hidden or d_model)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        check_tensor("x", x, min_dim=3)
-        if x.dim() != 3 or x.shape[-1] != self.d_model:
-            raise ValueError(f"x must have shape (B, L, d_model={self.d_model}), got {shape_str(x)}")
+        check_model_input("x", x, self.d_model)
         if mask is not None:
             if not isinstance(mask, torch.Tensor) or tuple(mask.shape) != tuple(x.shape[:2]):
                 got = shape_str(mask) if isinstance(mask, torch.Tensor) else type(mask).__name__

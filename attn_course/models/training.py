@@ -1,4 +1,4 @@
-"""A small, seeded training loop, and an explorer that retrains on demand.
+"""A small, seeded training loop: the one every trainable model of the course uses.
 
 ``train`` is deliberately plain: shuffle with its own ``torch.Generator``,
 Adam, gradient clipping, one optional evaluation per epoch. It prints
@@ -17,15 +17,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import torch
-from matplotlib.figure import Figure
 from torch import nn
 from torch.nn import functional as F
 
 from .._validation import check_positive_int
-from ..explorer import Explorer
 
 LossFn = Callable[..., torch.Tensor]
 
@@ -77,6 +74,7 @@ def train(
     eval_fn: Callable[[nn.Module], float] | None = None,
     target: float | None = None,
     callback: Callable[[int, History], None] | None = None,
+    step_callback: Callable[[float], None] | None = None,
     num_threads: int | None = 1,
 ) -> History:
     """Train ``model`` with Adam on mini-batches of ``data`` and return its :class:`History`.
@@ -92,6 +90,7 @@ def train(
         eval_fn: ``eval_fn(model) -> float`` run after each epoch (in eval mode).
         target: stop early once ``eval_fn`` reaches it.
         callback: ``callback(epoch, history)`` after each epoch, e.g. to print progress.
+        step_callback: ``step_callback(loss)`` after each optimiser step, e.g. to record a loss curve.
         num_threads: intra-op threads during training (restored afterwards); None leaves it alone.
     """
     check_positive_int("epochs", epochs)
@@ -125,6 +124,8 @@ def train(
                     nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
                     optimizer.step()
                     total, batches = total + loss.item(), batches + 1
+                    if step_callback is not None:
+                        step_callback(loss.item())
                 history.loss.append(total / batches)
                 if eval_fn is not None:
                     model.eval()
@@ -144,34 +145,3 @@ def train(
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
-
-
-def retrain_explorer(
-    fit: Callable[..., Any],
-    draw: Callable[..., None],
-    controls: dict[str, Sequence[Any]],
-    *,
-    cache: dict[tuple, Any] | None = None,
-    static: Sequence[str] | None = None,
-    initial: dict[str, Any] | None = None,
-    labels: dict[str, str] | None = None,
-    figsize: tuple[float, float] = (7.0, 3.2),
-) -> Explorer:
-    """An :class:`~attn_course.explorer.Explorer` whose figure comes from a model trained with the controls.
-
-    ``fit(**params)`` trains and returns a result; ``draw(fig, result, **params)``
-    draws it. Results are cached under ``tuple(params[name] for name in controls)``;
-    pass ``cache`` pre-filled with results the notebook already computed, so
-    the static book frames cost nothing and the live widget retrains only for
-    new settings.
-    """
-    results = {} if cache is None else cache
-    names = list(controls)
-
-    def draw_frame(fig: Figure, **params: Any) -> None:
-        key = tuple(params[name] for name in names)
-        if key not in results:
-            results[key] = fit(**params)
-        draw(fig, results[key], **params)
-
-    return Explorer(draw_frame, controls, static=static, initial=initial, labels=labels, figsize=figsize)

@@ -51,7 +51,7 @@ flowchart TD
 
 CELLS = [
     ("markdown", "# Fixture explorer\n\nThe scores $e_{ij} = q_i \\cdot k_j / \\sqrt{d_k}$ below."),
-    ("code", "import matplotlib.pyplot as plt\nimport numpy as np\n\nfrom attn_course.explorer import Explorer"),
+    ("code", "import matplotlib.pyplot as plt\nimport numpy as np\n\nfrom attn_course.plots import Explorer"),
     ("code", "fig, ax = plt.subplots(figsize=(3, 2))\nax.plot(np.arange(5) ** 2)\nplt.show()"),
     (
         "code",

@@ -16,13 +16,11 @@ the comparison isolates the attention operator.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 
-from ._validation import check_positive_int, check_tensor
+from .._validation import check_positive, check_positive_int, check_tensor
 
 
 @dataclass(frozen=True)
@@ -51,8 +49,7 @@ def make_recall_task(
     """
     for name, value in (("length", length), ("dim", dim), ("max_distance", max_distance), ("heads", heads)):
         check_positive_int(name, value)
-    if not sharpness > 0:
-        raise ValueError(f"sharpness must be positive, got {sharpness}")
+    check_positive("sharpness", sharpness)
     key = torch.randn(heads, length, dim, generator=generator)  # (h, L, d)
     value = torch.randn(heads, length, dim, generator=generator)  # (h, L, d)
     back = torch.randint(0, max_distance + 1, (heads, length), generator=generator)  # (h, L)
@@ -70,15 +67,3 @@ def recall_accuracy(output: torch.Tensor, task: RecallTask) -> float:
         )
     nearest = (output @ task.value.transpose(-2, -1)).argmax(dim=-1)  # (h, L)
     return (nearest == task.target).float().mean().item()
-
-
-def median_seconds(fn: Callable[[], object], repeats: int = 5) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` calls, after one warm-up call."""
-    check_positive_int("repeats", repeats)
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]

@@ -10,19 +10,19 @@ For four layer types mapping (B, n, d) -> (B, n, d):
   (or, for the recurrent layer, of recurrence steps that back-propagation may
   traverse) before the Jacobian block d y_{n-1} / d x_0 becomes nonzero.
 
-The layers (:mod:`attn_course.layer_types`) are the bare operations the paper counts.
+The layers (:mod:`attn_course.lessons.layer_types`) are the bare operations the paper counts.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 import torch.autograd.forward_ad as fwAD
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from ._validation import check_positive_int, check_tensor
+from .._validation import check_positive_int, check_tensor
 from .layer_types import KINDS, make_layer
+from .measure import fit_exponent
 
 #: Table 1 of Vaswani et al. (2017), as printed.
 PAPER_TABLE1 = {
@@ -40,13 +40,6 @@ def count_macs(layer: nn.Module, n: int, d: int, dtype: torch.dtype = torch.floa
     with FlopCounterMode(display=False) as counter:
         layer(x)
     return counter.get_total_flops() // 2  # torch counts a multiply-add as 2 FLOPs
-
-
-def fit_exponent(xs: list[float], ys: list[float]) -> float:
-    """Slope of log(ys) against log(xs): the p in ys ∝ xs**p."""
-    if len(xs) != len(ys) or len(xs) < 2:
-        raise ValueError(f"xs and ys must have the same length >= 2, got {len(xs)} and {len(ys)}")
-    return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
 
 
 def graph_depth(output: torch.Tensor) -> int:
@@ -149,23 +142,3 @@ def measure_table1(ns: tuple[int, ...] = (16, 32, 64, 128), ds: tuple[int, ...] 
             "path": path, "exp_path": fit_exponent(list(ns), path), "path_width": path_w,
         }
     return results
-
-
-def plot_table1(results: dict[str, dict[str, object]], ns: tuple[int, ...] = (16, 32, 64, 128)):
-    """Three log-log panels against n: multiply-adds, sequential operations, path length. Returns the Figure."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(11, 3.4), layout="constrained")
-    axes = fig.subplots(1, 3)
-    panels = [("macs_n", "multiply-adds per layer"), ("depth", "sequential ops (autograd depth)"),
-              ("path", "max path length (layers or steps)")]
-    for ax, (key, title) in zip(axes, panels, strict=True):
-        for i, (kind, row) in enumerate(results.items()):  # distinct styles: some curves coincide
-            ax.plot(ns, row[key], marker="os^vD"[i % 5], linestyle=["-", "-", "-", "--", ":"][i % 5],
-                    markersize=7 - i, label=kind)
-        ax.set_xscale("log", base=2)
-        ax.set_yscale("log", base=2)
-        ax.set_xlabel("sequence length n")
-        ax.set_title(title)
-    axes[0].legend(fontsize=7)
-    return fig

@@ -31,10 +31,9 @@ import math
 
 import torch
 
+from .._validation import check_mask, check_qkv
 from ._tiles import MaskTiles
-from ._validation import check_mask, check_qkv
 
-_HALF_DTYPES = (torch.float16, torch.bfloat16)
 #: Default tile: 256 query rows x 1024 key rows (see benchmarks/attention.py).
 DEFAULT_BLOCK = (256, 1024)
 

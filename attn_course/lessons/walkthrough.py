@@ -22,12 +22,12 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ._validation import check_positive_int, check_qkv
-from .attention import scaled_dot_product_scores
-from .explorer import Explorer
-from .multihead import MultiHeadAttention, merge_heads, split_heads
-from .softmax import masked_softmax
-from .viz import plot_attention
+from .._validation import check_positive_int, check_qkv
+from ..attention import scaled_dot_product_scores
+from ..multihead import MultiHeadAttention, merge_heads, split_heads
+from ..plots.explorer import Explorer
+from ..plots.heatmaps import plot_attention
+from ..softmax import masked_softmax
 
 #: The default tokens of the worked example.
 TOKENS = ("the", "cat", "sat")

@@ -15,8 +15,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from ._validation import check_qkv, shape_str
-from .softmax import masked_softmax
+from .._validation import check_nonnegative_int, check_qkv, shape_str
+from ..softmax import masked_softmax
 
 
 def sliding_window_attention(
@@ -34,10 +34,7 @@ def sliding_window_attention(
         output: (..., L, d_v)
     """
     check_qkv(query, key, value)
-    if isinstance(window, bool) or not isinstance(window, int):
-        raise TypeError(f"window must be an int, got {type(window).__name__}")
-    if window < 0:
-        raise ValueError(f"window must be >= 0, got {window}")
+    check_nonnegative_int("window", window)
     length = query.shape[-2]
     if key.shape[-2] != length:
         raise ValueError(

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import torch
 
-from ._validation import check_positive_int, check_tensor, shape_str
-from .attention import attention
+from .._validation import check_positive, check_positive_int, check_tensor, shape_str
+from ..attention import attention
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,7 @@ def make_rnn_weights(
     """
     check_positive_int("input_size", input_size)
     check_positive_int("hidden_size", hidden_size)
-    if not (isinstance(recurrent_scale, (int, float)) and recurrent_scale > 0):
-        raise ValueError(f"recurrent_scale must be a positive number, got {recurrent_scale!r}")
+    check_positive("recurrent_scale", recurrent_scale)
     gen = torch.Generator().manual_seed(seed)
     w_xh = torch.randn(input_size, hidden_size, generator=gen, dtype=dtype) / math.sqrt(input_size)
     w_hh = torch.randn(hidden_size, hidden_size, generator=gen, dtype=dtype)

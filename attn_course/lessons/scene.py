@@ -16,16 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import torch
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.image import AxesImage
-from matplotlib.patches import Rectangle
 
-from ._validation import check_positive_int
-from .explorer import Explorer
-from .softmax import masked_softmax
+from .._validation import check_positive, check_positive_int
+from ..plots.explorer import Explorer
+from ..plots.overlays import plot_scene_attention
+from ..softmax import masked_softmax
 
 #: Colour name -> RGB in [0, 1].
 COLORS: dict[str, tuple[float, float, float]] = {
@@ -172,48 +169,10 @@ def attention_heatmap(
     Returns:
         weights: (H/p, W/p), non-negative and summing to 1.
     """
-    if not (isinstance(temperature, (int, float)) and temperature > 0):
-        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+    check_positive("temperature", temperature)
     features = patch_features(scene, patch_size)  # (n, n, F)
     scores = features @ feature_query(color, kind) / temperature  # (n, n)
     return masked_softmax(scores.flatten()).reshape(scores.shape)  # (n, n)
-
-
-def plot_scene_attention(
-    scene: Scene, weights: torch.Tensor | None = None, *, ax: Axes, floor: float = 0.25, glimpse: bool = True,
-) -> AxesImage:
-    """Draw the scene lit by a spotlight: each patch's brightness follows its attention weight.
-
-    A patch with the largest weight is shown as is; a patch with weight 0 is
-    dimmed to ``floor`` of its brightness (linear in between). ``glimpse=True``
-    outlines the most attended patch. ``weights=None`` draws the plain scene.
-
-    Args:
-        weights: (n, n) attention over the patches, n dividing the scene size.
-
-    Returns:
-        the image drawn.
-    """
-    size = scene.size
-    shown = scene.image  # (H, W, 3)
-    if weights is not None:
-        if weights.dim() != 2 or weights.shape[0] != weights.shape[1] or size % weights.shape[0] != 0:
-            raise ValueError(
-                f"weights must be a square (n, n) grid with n dividing {size}, got shape {tuple(weights.shape)}"
-            )
-        if not 0.0 <= floor <= 1.0:
-            raise ValueError(f"floor must be in [0, 1], got {floor}")
-        p = size // weights.shape[0]
-        relative = weights / weights.max().clamp_min(1e-12)  # (n, n) in [0, 1]
-        light = relative.repeat_interleave(p, 0).repeat_interleave(p, 1)  # (H, W)
-        shown = shown * (floor + (1.0 - floor) * light)[..., None]  # (H, W, 3)
-    image = ax.imshow(shown.numpy(), extent=(0, size, size, 0), interpolation="nearest")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if weights is not None and glimpse:
-        row, col = np.unravel_index(int(weights.argmax()), tuple(weights.shape))
-        ax.add_patch(Rectangle((col * p, row * p), p, p, fill=False, edgecolor="cyan", linewidth=2))
-    return image
 
 
 def scene_explorer(scene: Scene, *, patch_size: int = 6) -> Explorer:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F  # noqa: N812
 
-from ._validation import check_qkv
+from .._validation import check_qkv
 
 #: The finite "minus infinity" of the flawed version.
 NAIVE_FILL = -1e9

@@ -1,17 +1,25 @@
-"""Plots for the application chapters: what did the model attend to?
+"""Overlays: attention weights drawn over the input they weigh (words, image patches, audio frames, a scene).
 
-Like :mod:`attn_course.viz`, every function draws on an ``Axes`` it is given
-and returns it; none calls ``plt.show()``.
+Every function follows the package's convention (:mod:`attn_course.plots._axes`):
+data first, keyword ``ax=None``, the ``Figure`` returned.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import torch
 from matplotlib import colormaps
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from torch.nn import functional as F
+
+from ._axes import axes_or_new
+
+if TYPE_CHECKING:
+    from ..lessons.scene import Scene
 
 
 def _vector(name: str, values: torch.Tensor, length: int | None = None) -> torch.Tensor:
@@ -22,13 +30,14 @@ def _vector(name: str, values: torch.Tensor, length: int | None = None) -> torch
     return values.detach().float().cpu()
 
 
-def plot_word_weights(ax: Axes, words: Sequence[str], weights: torch.Tensor, *, title: str | None = None,
-                      cmap: str = "Oranges") -> Axes:
+def plot_word_weights(words: Sequence[str], weights: torch.Tensor, *, ax: Axes | None = None,
+                      title: str | None = None, cmap: str = "Oranges") -> Figure:
     """Write ``words`` in a row, each highlighted by its attention weight (0 = white, 1 = darkest).
 
     The colour scale is absolute, so a row whose weight is spread thinly looks pale.
     """
     w = _vector("weights", weights, len(words))
+    ax = axes_or_new(ax, (6.0, 0.6))
     colours = colormaps[cmap]
     total = sum(len(word) + 1 for word in words)
     position = 0
@@ -40,16 +49,17 @@ def plot_word_weights(ax: Axes, words: Sequence[str], weights: torch.Tensor, *, 
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=10, loc="left")
-    return ax
+    return ax.figure
 
 
-def plot_patch_attention(ax: Axes, image: torch.Tensor, attention_map: torch.Tensor, *,
-                         title: str | None = None, alpha: float = 0.55) -> Axes:
+def plot_patch_attention(image: torch.Tensor, attention_map: torch.Tensor, *, ax: Axes | None = None,
+                         title: str | None = None, alpha: float = 0.55) -> Figure:
     """Show a (H, W) grayscale image with a (g, g) patch-attention map upsampled over it."""
     if not isinstance(image, torch.Tensor) or image.dim() != 2:
         raise ValueError(f"image must be a 2-D tensor (H, W), got {getattr(image, 'shape', type(image).__name__)}")
     if not isinstance(attention_map, torch.Tensor) or attention_map.dim() != 2:
         raise ValueError(f"attention_map must be 2-D (g, g), got {getattr(attention_map, 'shape', None)}")
+    ax = axes_or_new(ax, (2.5, 2.5))
     size = image.shape[-2:]
     heat = F.interpolate(attention_map[None, None].float(), size=tuple(size), mode="nearest")[0, 0]  # (H, W)
     ax.imshow(image.detach().cpu().numpy(), cmap="gray")
@@ -58,11 +68,11 @@ def plot_patch_attention(ax: Axes, image: torch.Tensor, attention_map: torch.Ten
     ax.set_yticks([])
     if title:
         ax.set_title(title, fontsize=9)
-    return ax
+    return ax.figure
 
 
-def plot_spectrogram_attention(ax: Axes, frames: torch.Tensor, weights: torch.Tensor, *,
-                               span: tuple[int, int] | None = None, title: str | None = None) -> Axes:
+def plot_spectrogram_attention(frames: torch.Tensor, weights: torch.Tensor, *, span: tuple[int, int] | None = None,
+                               ax: Axes | None = None, title: str | None = None) -> Figure:
     """A (T, n_bins) spectrogram with the (T,) attention weights over time drawn on top.
 
     ``span=(first, last)`` frames marks where the keyword really is (dashed lines).
@@ -71,6 +81,7 @@ def plot_spectrogram_attention(ax: Axes, frames: torch.Tensor, weights: torch.Te
         raise ValueError(f"frames must be 2-D (T, n_bins), got {getattr(frames, 'shape', type(frames).__name__)}")
     w = _vector("weights", weights, frames.shape[0])
     n_frames, n_bins = frames.shape
+    ax = axes_or_new(ax, (4.0, 2.5))
     ax.imshow(frames.detach().cpu().T.numpy(), origin="lower", aspect="auto", cmap="magma")
     ax.set_xlabel("frame (time)")
     ax.set_ylabel("frequency bin")
@@ -81,22 +92,43 @@ def plot_spectrogram_attention(ax: Axes, frames: torch.Tensor, weights: torch.Te
             ax.axvline(edge, color="white", linestyle="--", linewidth=1)
     if title:
         ax.set_title(title, fontsize=10)
-    return ax
+    return ax.figure
 
 
-def plot_accuracy_by_length(ax: Axes, bins: Sequence[int], curves: dict[str, Sequence[float]], *,
-                            title: str | None = None) -> Axes:
-    """Exact-match rate per input-length bin, one line per model."""
-    labels = [f"{low}-{high - 1}" for low, high in zip(bins[:-1], bins[1:], strict=True)]
-    for name, rates in curves.items():
-        if len(rates) != len(labels):
-            raise ValueError(f"curve {name!r} has {len(rates)} values for {len(labels)} bins")
-        ax.plot(range(len(labels)), rates, marker="o", label=name)
-    ax.set_xticks(range(len(labels)), labels)
-    ax.set_xlabel("input length (characters)")
-    ax.set_ylabel("exact match")
-    ax.set_ylim(-0.02, 1.02)
-    ax.legend()
-    if title:
-        ax.set_title(title)
-    return ax
+def plot_scene_attention(
+    scene: Scene, weights: torch.Tensor | None = None, *, ax: Axes | None = None, floor: float = 0.25,
+    glimpse: bool = True,
+) -> Figure:
+    """Draw the scene lit by a spotlight: each patch's brightness follows its attention weight.
+
+    A patch with the largest weight is shown as is; a patch with weight 0 is
+    dimmed to ``floor`` of its brightness (linear in between). ``glimpse=True``
+    outlines the most attended patch. ``weights=None`` draws the plain scene.
+
+    Args:
+        weights: (n, n) attention over the patches, n dividing the scene size.
+
+    Returns:
+        the figure drawn on.
+    """
+    size = scene.size
+    shown = scene.image  # (H, W, 3)
+    if weights is not None:
+        if weights.dim() != 2 or weights.shape[0] != weights.shape[1] or size % weights.shape[0] != 0:
+            raise ValueError(
+                f"weights must be a square (n, n) grid with n dividing {size}, got shape {tuple(weights.shape)}"
+            )
+        if not 0.0 <= floor <= 1.0:
+            raise ValueError(f"floor must be in [0, 1], got {floor}")
+        p = size // weights.shape[0]
+        relative = weights / weights.max().clamp_min(1e-12)  # (n, n) in [0, 1]
+        light = relative.repeat_interleave(p, 0).repeat_interleave(p, 1)  # (H, W)
+        shown = shown * (floor + (1.0 - floor) * light)[..., None]  # (H, W, 3)
+    ax = axes_or_new(ax, (3.0, 3.0))
+    ax.imshow(shown.numpy(), extent=(0, size, size, 0), interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if weights is not None and glimpse:
+        row, col = divmod(int(weights.argmax()), weights.shape[1])
+        ax.add_patch(Rectangle((col * p, row * p), p, p, fill=False, edgecolor="cyan", linewidth=2))
+    return ax.figure

@@ -1,4 +1,6 @@
-"""Count the bytes that PyTorch operators allocate, to measure a peak without a GPU.
+"""Measuring for the chapters: bytes allocated, wall time, and growth rates on log-log axes.
+
+**Memory.** Count the bytes that PyTorch operators allocate, to measure a peak without a GPU.
 
 On a GPU one reads ``torch.cuda.max_memory_allocated()``; on a CPU there is no
 such counter. :class:`AllocationTracker` watches every operator call (a
@@ -14,13 +16,17 @@ memory for that). The count is exact and repeatable, which suits a chapter.
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
+
+from .._validation import check_positive_int
 
 
 class AllocationTracker(TorchDispatchMode):
@@ -74,3 +80,22 @@ def peak_allocated_bytes(fn: Callable[[], Any]) -> int:
         peak = tracker.peak
     del result
     return peak
+
+
+def median_seconds(fn: Callable[[], object], repeats: int = 5) -> float:
+    """Median wall time of ``fn()`` over ``repeats`` calls, after one warm-up call."""
+    check_positive_int("repeats", repeats)
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
+def fit_exponent(xs: list[float], ys: list[float]) -> float:
+    """Slope of log(ys) against log(xs): the p in ys ∝ xs**p (least squares on log-log axes)."""
+    if len(xs) != len(ys) or len(xs) < 2:
+        raise ValueError(f"xs and ys must have the same length >= 2, got {len(xs)} and {len(ys)}")
+    return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])

@@ -22,7 +22,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ._validation import check_positive_int, check_qkv, shape_str
+from .._validation import check_positive_int, check_qkv, shape_str
 
 EPS = 1e-6  # added to the denominator, as in Katharopoulos et al. (2020)
 

@@ -14,10 +14,11 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._validation import check_positive_int, check_tensor, shape_str
-from .explorer import Explorer
-from .positional import sinusoidal_positional_encoding
-from .transformer import DecoderBlock, EncoderBlock
+from .._validation import check_positive_int, check_tensor, shape_str
+from ..data.reversal import reversal_batch
+from ..positional import sinusoidal_positional_encoding
+from ..transformer import DecoderBlock, EncoderBlock
+from .training import train
 
 
 @dataclass(frozen=True)
@@ -35,22 +36,6 @@ class TinyConfig:
     @property
     def bos(self) -> int:
         return self.num_symbols
-
-
-def reversal_batch(batch_size: int, config: TinyConfig, generator: torch.Generator
-                   ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Sample ``(source, decoder_input, target)``, each (batch_size, seq_len), int64.
-
-    ``target`` is ``source`` reversed; ``decoder_input`` is ``target`` shifted right
-    behind a BOS token (teacher forcing).
-    """
-    check_positive_int("batch_size", batch_size)
-    if not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}")
-    source = torch.randint(0, config.num_symbols, (batch_size, config.seq_len), generator=generator)  # (B, n)
-    target = source.flip(-1)  # (B, n)
-    bos = torch.full((batch_size, 1), config.bos, dtype=torch.long)
-    return source, torch.cat([bos, target[:, :-1]], dim=1), target
 
 
 class TinyTransformer(nn.Module):
@@ -102,56 +87,26 @@ class TinyTransformer(nn.Module):
             maps["cross"].append(cross_weights)  # (B, h, L_t, L_s)
         return self.readout(self.final_norm(x)), maps  # (B, L_t, num_symbols)
 
-    @torch.no_grad()
-    def greedy_decode(self, source: torch.Tensor) -> torch.Tensor:
-        """Generate a target one token at a time from the model's own outputs: (B, L_s) -> (B, L_s)."""
-        tokens = torch.full((source.shape[0], 1), self.config.bos, dtype=torch.long)
-        for _ in range(source.shape[1]):
-            logits, _ = self(source, tokens)  # (B, t, num_symbols)
-            tokens = torch.cat([tokens, logits[:, -1].argmax(-1, keepdim=True)], dim=1)
-        return tokens[:, 1:]
+
+def reversal_loss(model: TinyTransformer, source: torch.Tensor, decoder_input: torch.Tensor,
+                  target: torch.Tensor) -> torch.Tensor:
+    """Token-level cross-entropy of the reversal task with teacher forcing."""
+    logits, _ = model(source, decoder_input)  # (B, n, num_symbols)
+    return F.cross_entropy(logits.flatten(0, 1), target.flatten())
 
 
 def train_reversal(config: TinyConfig = TinyConfig(), *, steps: int = 80, batch_size: int = 128,
                    lr: float = 5e-3, seed: int = 0) -> tuple[TinyTransformer, list[float]]:
-    """Train a :class:`TinyTransformer` on sequence reversal with Adam; return it (eval mode) and the losses."""
+    """Train a :class:`TinyTransformer` on sequence reversal; return it (eval mode) and the loss per step.
+
+    ``steps * batch_size`` fresh examples are drawn from ``seed`` and seen once each, in
+    ``steps`` Adam steps of :func:`~attn_course.models.training.train`.
+    """
     check_positive_int("steps", steps)
     model = TinyTransformer(config, seed=seed)
-    generator = torch.Generator().manual_seed(seed)
-    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
-    losses = []
-    for _ in range(steps):
-        source, decoder_input, target = reversal_batch(batch_size, config, generator)
-        logits, _ = model(source, decoder_input)  # (B, n, num_symbols)
-        loss = F.cross_entropy(logits.reshape(-1, config.num_symbols), target.reshape(-1))
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        losses.append(loss.item())
-    return model.eval(), losses
-
-
-def attention_map_explorer(maps: dict[str, list[torch.Tensor]], source: list[str], target_in: list[str]
-                           ) -> Explorer:
-    """A layer/head picker over precomputed maps of one example (batch index 0).
-
-    ``maps`` is the dict returned by :meth:`TinyTransformer.forward`; ``source`` and
-    ``target_in`` label the source tokens and the decoder-input tokens.
-    """
-    from .viz import plot_attention
-
-    kinds = {"encoder self": "encoder", "decoder self": "decoder", "cross": "cross"}
-    num_layers = len(maps["encoder"])
-    num_heads = maps["encoder"][0].shape[1]
-    labels = {"encoder": (source, source), "decoder": (target_in, target_in), "cross": (target_in, source)}
-
-    def draw(fig, kind: str, layer: int, head: int) -> None:
-        key = kinds[kind]
-        weights = maps[key][layer - 1][0, head - 1].detach()  # (L_q, L_k)
-        queries, keys = labels[key]
-        plot_attention(weights, queries=queries, keys=keys, ax=fig.subplots(), colorbar=False,
-                       title=f"{kind}, layer {layer}, head {head}")
-
-    return Explorer(draw, {"kind": list(kinds), "layer": list(range(1, num_layers + 1)),
-                           "head": list(range(1, num_heads + 1))},
-                    initial={"kind": "cross", "layer": num_layers, "head": 1}, figsize=(3.6, 3.2))
+    data = reversal_batch(steps * batch_size, config, torch.Generator().manual_seed(seed))
+    losses: list[float] = []
+    history = train(model, reversal_loss, data, epochs=1, batch_size=batch_size, lr=lr, seed=seed,
+                    step_callback=losses.append)
+    assert len(history.loss) == 1 and len(losses) == steps
+    return model, losses

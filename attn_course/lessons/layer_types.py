@@ -3,7 +3,7 @@
 Self-attention without the Q/K/V projections (those add O(n·d²)), an Elman
 recurrence, a causal 1-D convolution (contiguous, or dilated as in WaveNet and
 ByteNet) and self-attention restricted to a causal window of r keys.
-:mod:`attn_course.complexity` measures them.
+:mod:`attn_course.lessons.complexity` measures them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._validation import check_positive_int
+from .._validation import check_positive_int
 
 KINDS = ("self-attention", "recurrent", "convolutional", "dilated convolutional", "restricted self-attention")
 

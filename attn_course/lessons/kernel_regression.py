@@ -21,9 +21,9 @@ from functools import partial
 import torch
 from matplotlib.figure import Figure
 
-from ._validation import check_positive_int, check_tensor, shape_str
-from .attention import attend
-from .explorer import Explorer
+from .._validation import check_positive, check_positive_int, check_tensor, shape_str
+from ..attention import attend
+from ..plots.explorer import Explorer
 
 
 def _check_lookup(query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor) -> None:
@@ -40,12 +40,6 @@ def _check_lookup(query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor)
             f"keys (L_k, d) and values (L_k, d_v) must have the same L_k: got keys {shape_str(keys)}, "
             f"values {shape_str(values)}"
         )
-
-
-def _check_positive(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or math.isinf(value):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
 
 
 def hard_lookup(query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -90,13 +84,13 @@ def soft_lookup(
         output: (L_q, d_v), weights: (L_q, L_k).
     """
     _check_lookup(query, keys, values)
-    temperature = _check_positive("temperature", temperature)
+    temperature = check_positive("temperature", temperature)
     return attend(-squared_distances(query, keys) / temperature, values)
 
 
 def gaussian_kernel_scores(query: torch.Tensor, keys: torch.Tensor, bandwidth: float) -> torch.Tensor:
     """Log of the Gaussian kernel, -‖q - k‖² / (2h²): query (L_q, d), keys (L_k, d) -> (L_q, L_k)."""
-    bandwidth = _check_positive("bandwidth", bandwidth)
+    bandwidth = check_positive("bandwidth", bandwidth)
     return -squared_distances(query, keys) / (2.0 * bandwidth**2)
 
 
@@ -147,7 +141,7 @@ def gaussian_kernel_as_dot_product(
         query': (L_q, d + 1), keys': (L_k, d + 1).
     """
     q, k = _as_column("query", query), _as_column("keys", keys)
-    bandwidth = _check_positive("bandwidth", bandwidth)
+    bandwidth = check_positive("bandwidth", bandwidth)
     if q.shape[1] != k.shape[1]:
         raise ValueError(f"query and keys must share d: got query {shape_str(q)}, keys {shape_str(k)}")
     scale = math.sqrt(q.shape[1] + 1) / bandwidth**2
@@ -235,7 +229,7 @@ def query_explorer(
         raise ValueError(
             f"keys must be (L_k, 2) and values (L_k,), got keys {shape_str(keys)}, values {shape_str(values)}"
         )
-    temperatures = sorted({0.1, 0.25, 0.5, 1.0, 2.0, _check_positive("temperature", temperature)})
+    temperatures = sorted({0.1, 0.25, 0.5, 1.0, 2.0, check_positive("temperature", temperature)})
     controls = {"x": list(x_values), "y": list(y_values), "temperature": temperatures}
     initial = {"x": controls["x"][len(x_values) // 2], "y": controls["y"][len(y_values) // 2],
                "temperature": temperature}

@@ -1,6 +1,6 @@
 """Which (query block, key block) tiles of an attention mask are allowed.
 
-Shared by the tiled kernels of :mod:`attn_course.flash`. A tile is one of
+Shared by the tiled kernels of :mod:`attn_course.efficient.flash`. A tile is one of
 
 * ``None``: every pair in the tile may attend (no masking work at all);
 * ``False``: no pair in the tile may attend (the tile is skipped);

@@ -10,7 +10,7 @@ block: after block t,
 
 and at the end softmax(x)_j = exp(x_j - m_T) / l_T. The factor
 ``exp(m_{t-1} - m_t)`` rescales the old sum whenever a larger score appears.
-This recurrence is what lets :func:`attn_course.flash_attention` process keys
+This recurrence is what lets :func:`attn_course.efficient.flash_attention` process keys
 in tiles (Dao et al., 2022).
 """
 
@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import partial
 
 import torch
-from matplotlib.figure import Figure
 
-from ._validation import check_positive_int, check_tensor
-from .explorer import Explorer
+from .._validation import check_positive_int, check_tensor
 
 
 @dataclass(frozen=True)
@@ -85,33 +82,3 @@ def format_trace(steps: list[OnlineSoftmaxStep], decimals: int = 4) -> str:
         cells = " ".join(f"{float(v):>10.{decimals}f}" for v in values)
         lines.append(f"{index:>4} {f'{step.start}:{step.stop}':>9} {cells}")
     return "\n".join(lines)
-
-
-def draw_online_softmax(fig: Figure, scores: torch.Tensor, step: int, block_size: int) -> None:
-    """Bars of a score row; the blocks read so far are coloured, with the running max and sum."""
-    weights, steps = online_softmax(scores, block_size)
-    state = steps[min(step, len(steps)) - 1]
-    ax = fig.subplots()
-    positions = range(scores.shape[-1])
-    colours = ["tab:blue" if j < state.stop else "lightgrey" for j in positions]
-    ax.bar(positions, scores.tolist(), color=colours)
-    running_max = float(state.running_max)
-    ax.axhline(running_max, color="tab:red", linestyle="--", label=f"running max m = {running_max:.2f}")
-    ax.set_xlabel("position j")
-    ax.set_ylabel("score")
-    ax.set_title(f"after block {min(step, len(steps))}/{len(steps)}: l = {float(state.running_sum):.3f} "
-                 f"(final softmax needs l = {float(steps[-1].running_sum):.3f})", fontsize=9)
-    ax.legend(loc="lower right", fontsize=8)
-
-
-def online_softmax_explorer(scores: torch.Tensor | None = None) -> Explorer:
-    """Step through the online softmax of one score row (default: 8 fixed scores) block by block."""
-    if scores is None:
-        scores = torch.tensor([0.5, 1.8, -0.7, 2.9, 0.1, 3.4, -1.2, 1.0])
-    check_tensor("scores", scores, min_dim=1)
-    if scores.dim() != 1:
-        raise ValueError(f"scores must be one row of shape (L,), got shape {tuple(scores.shape)}")
-    controls = {"step": list(range(1, scores.shape[0] + 1)), "block_size": [1, 2, 4]}
-    # The book's kernel-free version offers the step slider (8 frames); Jupyter also offers the block size.
-    return Explorer(partial(draw_online_softmax, scores=scores), controls, initial={"step": 1, "block_size": 1},
-                    static=["step"], labels={"step": "blocks read", "block_size": "block size"})

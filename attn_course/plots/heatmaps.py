@@ -1,18 +1,18 @@
-"""Plotting helpers shared by the chapters.
+"""Heat maps: attention weights and masks as (L_q, L_k) grids, queries down, keys across.
 
-Every function draws on a matplotlib ``Axes`` it is given (or on a new
-figure), returns what it drew, and never calls ``plt.show()``: the notebook
-decides when to show.
+Both follow the package's convention (:mod:`attn_course.plots._axes`): data
+first, keyword ``ax=None``, the ``Figure`` returned.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import torch
 from matplotlib.axes import Axes
-from matplotlib.image import AxesImage
+from matplotlib.figure import Figure
+
+from ._axes import axes_or_new
 
 
 def _as_matrix(name: str, values: torch.Tensor) -> torch.Tensor:
@@ -33,15 +33,14 @@ def plot_attention(
     annotate: bool = False,
     cmap: str = "viridis",
     colorbar: bool = True,
-) -> AxesImage:
+) -> Figure:
     """Draw a (L_q, L_k) weight matrix as a heatmap: rows are queries, columns keys.
 
     ``annotate=True`` writes each weight (2 decimals) in its cell, for small
     matrices a reader can check by hand.
     """
     matrix = _as_matrix("weights", weights)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1 + 0.5 * matrix.shape[1], 1 + 0.5 * matrix.shape[0]))
+    ax = axes_or_new(ax, (1 + 0.5 * matrix.shape[1], 1 + 0.5 * matrix.shape[0]))
     image = ax.imshow(matrix.numpy(), cmap=cmap, vmin=0.0, vmax=max(1e-12, float(matrix.max())), aspect="auto")
     ax.set_xlabel("key")
     ax.set_ylabel("query")
@@ -60,17 +59,16 @@ def plot_attention(
                         color="black" if value > 0.6 * top else "white")
     if colorbar:
         ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
-    return image
+    return ax.figure
 
 
-def plot_mask(mask: torch.Tensor, *, ax: Axes | None = None, title: str | None = None) -> AxesImage:
+def plot_mask(mask: torch.Tensor, *, ax: Axes | None = None, title: str | None = None) -> Figure:
     """Draw a (L_q, L_k) bool mask: filled = may attend, empty = blocked."""
     matrix = _as_matrix("mask", mask.bool().float() if isinstance(mask, torch.Tensor) else mask)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(3, 3))
-    image = ax.imshow(matrix.numpy(), cmap="Greys", vmin=0, vmax=1)
+    ax = axes_or_new(ax, (3, 3))
+    ax.imshow(matrix.numpy(), cmap="Greys", vmin=0, vmax=1)
     ax.set_xlabel("key position")
     ax.set_ylabel("query position")
     if title:
         ax.set_title(title)
-    return image
+    return ax.figure

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import torch
 from matplotlib.figure import Figure
 
-from ._validation import check_positive_int, check_tensor
-from .explorer import Explorer
+from .._validation import check_positive, check_positive_int, check_tensor
+from ..plots.explorer import Explorer
 
 
 def _check_d_ks(d_ks: Sequence[int]) -> list[int]:
@@ -136,8 +136,10 @@ def temperature_explorer(
     d_ks = _check_d_ks(d_ks)
     check_positive_int("num_keys", num_keys)
     temperatures = list(temperatures)
-    if not temperatures or any(isinstance(t, bool) or not isinstance(t, (int, float)) or t <= 0 for t in temperatures):
+    if not temperatures:
         raise ValueError(f"temperatures must be a non-empty list of positive numbers, got {temperatures!r}")
+    for index, temperature in enumerate(temperatures):
+        check_positive(f"temperatures[{index}]", temperature)
     generator = torch.Generator().manual_seed(seed)
     largest = max(d_ks)
     q = torch.randn(largest, generator=generator, dtype=torch.float64)  # (d_max,)

@@ -1,0 +1,60 @@
+"""Curves: measured quantities against a size, for comparing models or layer types.
+
+Both functions follow the package's convention (:mod:`attn_course.plots._axes`):
+data first, keyword ``ax=None``, the ``Figure`` returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from ._axes import axes_or_new
+
+
+def plot_accuracy_by_length(bins: Sequence[int], curves: dict[str, Sequence[float]], *, ax: Axes | None = None,
+                            title: str | None = None) -> Figure:
+    """Exact-match rate per input-length bin, one line per model."""
+    ax = axes_or_new(ax, (5.0, 3.0))
+    labels = [f"{low}-{high - 1}" for low, high in zip(bins[:-1], bins[1:], strict=True)]
+    for name, rates in curves.items():
+        if len(rates) != len(labels):
+            raise ValueError(f"curve {name!r} has {len(rates)} values for {len(labels)} bins")
+        ax.plot(range(len(labels)), rates, marker="o", label=name)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_xlabel("input length (characters)")
+    ax.set_ylabel("exact match")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def plot_table1(results: dict[str, dict[str, object]], ns: Sequence[int] = (16, 32, 64, 128), *,
+                ax: Sequence[Axes] | None = None) -> Figure:
+    """Three log-log panels against n: multiply-adds, sequential operations, path length.
+
+    ``results`` is :func:`attn_course.lessons.complexity.measure_table1`'s; ``ax`` takes three axes
+    (default: a new ``Figure`` of three panels, shown when the notebook displays it).
+    """
+    if ax is None:  # a figure outside pyplot: it shows where the notebook displays it
+        axes = Figure(figsize=(11, 3.4), layout="constrained").subplots(1, 3)
+    elif len(ax) != 3:
+        raise ValueError(f"ax must hold 3 axes, got {len(ax)}")
+    else:
+        axes = list(ax)
+    panels = [("macs_n", "multiply-adds per layer"), ("depth", "sequential ops (autograd depth)"),
+              ("path", "max path length (layers or steps)")]
+    for ax, (key, title) in zip(axes, panels, strict=True):
+        for i, (kind, row) in enumerate(results.items()):  # distinct styles: some curves coincide
+            ax.plot(ns, row[key], marker="os^vD"[i % 5], linestyle=["-", "-", "-", "--", ":"][i % 5],
+                    markersize=7 - i, label=kind)
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log", base=2)
+        ax.set_xlabel("sequence length n")
+        ax.set_title(title)
+    axes[0].legend(fontsize=7)
+    return axes[0].figure
