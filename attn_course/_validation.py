@@ -76,16 +76,26 @@ def check_model_input(name: str, value: object, d_model: int) -> torch.Tensor:
     return t
 
 
+def _check_matching(names: tuple[str, str], tensors: tuple[object, object], dims: tuple[int, int],
+                    rule: str, size: str) -> None:
+    """Check two tensors of >= 2 dimensions whose sizes along ``dims`` must agree (``size`` names that size)."""
+    a, b = (check_tensor(name, t, min_dim=2) for name, t in zip(names, tensors, strict=True))
+    if a.shape[dims[0]] != b.shape[dims[1]]:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must {rule}: {names[0]} has shape {shape_str(a)} "
+            f"({size}={a.shape[dims[0]]}), {names[1]} has shape {shape_str(b)} ({size}={b.shape[dims[1]]})"
+        )
+
+
 def check_query_key(query: object, key: object) -> None:
     """Check q (..., L_q, d_k) and k (..., L_k, d_k): tensors that share d_k."""
-    check_tensor("query", query, min_dim=2)
-    check_tensor("key", key, min_dim=2)
-    if query.shape[-1] != key.shape[-1]:
-        raise ValueError(
-            "query and key must have the same last dimension d_k: "
-            f"query has shape {shape_str(query)} (d_k={query.shape[-1]}), "
-            f"key has shape {shape_str(key)} (d_k={key.shape[-1]})"
-        )
+    _check_matching(("query", "key"), (query, key), (-1, -1), "have the same last dimension d_k", "d_k")
+
+
+def check_scores_value(scores: object, value: object) -> None:
+    """Check scores (..., L_q, L_k) against value (..., L_k, d_v): one score column per value row."""
+    _check_matching(("scores", "value"), (scores, value), (-1, -2),
+                    "agree on L_k, one score column per value row", "L_k")
 
 
 def check_key_value(key: torch.Tensor, value: object) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import torch
 
-from ._validation import check_qkv, check_query_key, check_tensor, shape_str
+from ._validation import check_qkv, check_query_key, check_scores_value
 from .softmax import masked_softmax
 
 Dropout = Callable[[torch.Tensor], torch.Tensor]
@@ -58,13 +58,7 @@ def attend(
     Returns:
         output: (..., L_q, d_v) and weights: (..., L_q, L_k).
     """
-    check_tensor("scores", scores, min_dim=2)
-    check_tensor("value", value, min_dim=2)
-    if scores.shape[-1] != value.shape[-2]:
-        raise ValueError(
-            "scores must have one column per key/value row (L_k): "
-            f"scores has shape {shape_str(scores)}, value has shape {shape_str(value)}"
-        )
+    check_scores_value(scores, value)
     if dropout is not None and not callable(dropout):
         raise TypeError(f"dropout must be callable (e.g. nn.Dropout(p)), got {type(dropout).__name__}")
     weights = masked_softmax(scores, mask)  # (..., L_q, L_k)    step 2

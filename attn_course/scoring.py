@@ -52,14 +52,8 @@ class _ScoredAttention(nn.Module):
     def score(self, query: torch.Tensor, key: torch.Tensor) -> torch.Tensor:  # pragma: no cover
         raise NotImplementedError
 
-    def forward(
-        self,
-        query: torch.Tensor,
-        key: torch.Tensor,
-        value: torch.Tensor,
-        mask: torch.Tensor | None = None,
-        dropout: Dropout | None = None,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor, mask: torch.Tensor | None = None,
+                dropout: Dropout | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Return ``(output (..., L_q, d_v), weights (..., L_q, L_k))``."""
         scores = self.score(query, key)  # (..., L_q, L_k)
         check_key_value(key, value)
