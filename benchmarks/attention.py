@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import platform
 import statistics
 import subprocess
@@ -34,6 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from attn_course import attention, flash_attention
+from attn_course.lessons.measure import fit_exponent
 
 HEADS, DIM = 8, 64
 METHODS = ("flash", "naive", "sdpa")
@@ -114,12 +114,6 @@ def measure_time(lengths, block, repeats: int, threads: int = 2) -> dict:
     return results
 
 
-def slope(xs, ys) -> float:
-    lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
-    mx, my = statistics.fmean(lx), statistics.fmean(ly)
-    return sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True)) / sum((a - mx) ** 2 for a in lx)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "L"), help=argparse.SUPPRESS)
@@ -165,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         for method in METHODS:
             points = [(n, c["extra_bytes"]) for n, c in memory[method].items() if c.get("extra_bytes", 0) > 0]
             if len(points) >= 2:
-                slopes["all"][method] = slope(*zip(*points, strict=True))
-                slopes["last3"][method] = slope(*zip(*points[-3:], strict=True))
+                slopes["all"][method] = fit_exponent(*zip(*points, strict=True))
+                slopes["last3"][method] = fit_exponent(*zip(*points[-3:], strict=True))
         report["memory_loglog_slope"] = slopes
         for span, values in slopes.items():
             text = ", ".join(f"{m} {s:.2f}" for m, s in values.items())
