@@ -45,9 +45,8 @@ def test_default_example_is_checkable_by_hand():
     torch.testing.assert_close(ex.weights.sum(-1), torch.ones(3))
 
 
-def test_custom_example_matches_attention():
-    g = torch.Generator().manual_seed(3)
-    q, k, v = torch.randn(4, 5, generator=g), torch.randn(6, 5, generator=g), torch.randn(6, 2, generator=g)
+def test_custom_example_matches_attention(make_qkv):
+    q, k, v = make_qkv(lq=4, lk=6, dk=5, dv=2, seed=3)
     ex = worked_example(q, k, v)
     output, weights = attention(q, k, v)
     torch.testing.assert_close(ex.output, output)
@@ -127,15 +126,12 @@ def test_shape_trace_bad_inputs(kwargs, exc, msg):
         shape_trace(**kwargs)
 
 
-def test_step_explorer_redraws_when_sliders_move():
+def test_step_explorer_redraws_when_sliders_move(move_slider):
     explorer = step_explorer()
     box = explorer.widget()
-    first = box.image.value
-    box.sliders["step"].value = STEP_NAMES[2]
-    after_step = box.image.value
-    assert after_step != first
-    box.sliders["query"].value = 2
-    assert box.image.value != after_step
+    for name, value in (("step", STEP_NAMES[2]), ("query", 2)):
+        before, after = move_slider(box, name, value)
+        assert after != before, name
     assert len(explorer.frames()) == 9
 
 

@@ -107,19 +107,13 @@ def test_spotlight_keeps_the_top_patch_and_dims_the_rest(scene):
     plt.close(fig)
 
 
-def test_explorer_redraws_when_the_query_changes(scene):
+def test_explorer_redraws_when_the_query_changes(scene, move_slider):
     explorer = scene_explorer(scene)
     assert len(explorer.frames()) == 12
     box = explorer.widget()
-    before = box.image.value
-    box.sliders["color"].value = "blue"
-    after_color = box.image.value
-    assert after_color != before
-    box.sliders["kind"].value = "square"
-    assert box.image.value != after_color
-    after_kind = box.image.value
-    box.sliders["temperature"].value = 2.0
-    assert box.image.value != after_kind
+    for name, value in (("color", "blue"), ("kind", "square"), ("temperature", 2.0)):
+        before, after = move_slider(box, name, value)
+        assert after != before, name
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,9 @@
-"""attn_course.models: shapes, attention that respects padding, seeded training that learns."""
+"""Application models (pooling, seq2seq, sentiment, ViT, audio): shapes, attention that respects padding, learning."""
 
-import matplotlib
+import pytest
+import torch
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-from attn_course.data import (  # noqa: E402
+from attn_course.data import (
     AudioConfig,
     date_split,
     date_vocabs,
@@ -21,7 +16,6 @@ from attn_course.data import (  # noqa: E402
     shape_images,
     spectrogram,
 )
-from attn_course.lessons.model_explorers import retrain_explorer
 from attn_course.models import (
     AttentionPooling,
     FrameAttentionClassifier,
@@ -32,16 +26,9 @@ from attn_course.models import (
     accuracy_by_length,
     classifier_loss,
     cls_attention,
-    count_parameters,
     seq2seq_loss,
     train,
     translate,
-)
-from attn_course.plots import (
-    plot_accuracy_by_length,
-    plot_patch_attention,
-    plot_spectrogram_attention,
-    plot_word_weights,
 )
 
 
@@ -249,111 +236,3 @@ def test_keyword_spotter_fast_config_learns_and_attends_to_the_keyword():
     inside = torch.stack([weights[i, spans[i, 0] : spans[i, 1] + 1].sum() for i in has_keyword])
     share = torch.stack([(spans[i, 1] - spans[i, 0] + 1) / config.n_frames for i in has_keyword])
     assert inside.mean() >= max(0.6, 2 * float(share.mean()))  # twice what uniform attention would put there
-
-
-# ---------------------------------------------------------------- training loop
-
-
-def _tiny_problem():
-    g = torch.Generator().manual_seed(0)
-    x = torch.randn(200, 4, 3, generator=g)
-    y = (x[:, 0, 0] > 0).long()
-    return x, y
-
-
-def _tiny_model():
-    torch.manual_seed(0)
-    return FrameAttentionClassifier(n_bins=3, d_model=8, num_classes=2, kernel_size=1)
-
-
-def test_train_is_seeded_and_returns_its_history():
-    x, y = _tiny_problem()
-    runs = []
-    for seed in (0, 0, 1):
-        model = _tiny_model()
-        calls = []
-        history = train(model, classifier_loss, (x, y), epochs=3, batch_size=32, seed=seed,
-                        eval_fn=lambda m: accuracy(m, x, y), callback=lambda e, h, calls=calls: calls.append(e))
-        assert len(history.loss) == len(history.metric) == 3 and calls == [0, 1, 2]
-        runs.append((history.loss, [p.detach().clone() for p in model.parameters()]))
-    assert runs[0][0] == runs[1][0]
-    assert all(torch.equal(a, b) for a, b in zip(runs[0][1], runs[1][1], strict=True))
-    assert runs[0][0] != runs[2][0]
-
-
-def test_train_stops_at_target_and_restores_threads():
-    x, y = _tiny_problem()
-    before = torch.get_num_threads()
-    history = train(_tiny_model(), classifier_loss, (x, y), epochs=50, lr=1e-2, eval_fn=lambda m: accuracy(m, x, y),
-                    target=0.0)
-    assert len(history.loss) == 1
-    assert torch.get_num_threads() == before
-
-
-def test_train_does_not_touch_the_global_rng():
-    x, y = _tiny_problem()
-    model = _tiny_model()  # seeds the global RNG itself, so build it first
-    torch.manual_seed(123)
-    expected = torch.rand(3)
-    torch.manual_seed(123)
-    train(model, classifier_loss, (x, y), epochs=1)
-    assert torch.equal(torch.rand(3), expected)
-
-
-def test_train_bad_arguments():
-    x, y = _tiny_problem()
-    with pytest.raises(ValueError, match="share their first dimension"):
-        train(_tiny_model(), classifier_loss, (x, y[:10]))
-    with pytest.raises(ValueError, match="target needs an eval_fn"):
-        train(_tiny_model(), classifier_loss, (x, y), target=0.9)
-    with pytest.raises(TypeError, match="epochs must be an int"):
-        train(_tiny_model(), classifier_loss, (x, y), epochs=2.0)
-
-
-def test_count_parameters():
-    assert count_parameters(torch.nn.Linear(3, 2)) == 8
-
-
-def test_retrain_explorer_uses_the_cache_and_retrains_live():
-    fitted = []
-
-    def fit(width, scale):
-        fitted.append((width, scale))
-        return width * scale
-
-    def draw(fig, result, width, scale):
-        fig.subplots().plot([0, 1], [0, result])
-
-    explorer = retrain_explorer(fit, draw, {"width": [1, 2], "scale": [1, 3]}, cache={(1, 1): 1, (2, 1): 2},
-                                static=["width"], initial={"width": 1, "scale": 1})
-    explorer.static_html()
-    assert fitted == []  # the book's frames come from the cache
-    box = explorer.widget()
-    before = box.image.value
-    box.sliders["scale"].value = 3
-    assert fitted == [(1, 3)] and box.image.value != before
-
-
-# ---------------------------------------------------------------- plots
-
-
-def test_application_plots_draw_and_validate():
-    fig, axes = plt.subplots(1, 4)
-    assert plot_word_weights(["not", "good"], torch.tensor([0.4, 0.6]), ax=axes[0]) is fig
-    assert len(axes[0].texts) == 2
-    assert plot_patch_attention(torch.rand(12, 12), torch.rand(3, 3), ax=axes[1]) is fig
-    assert len(axes[1].images) == 2
-    assert plot_spectrogram_attention(torch.rand(10, 5), torch.rand(10), span=(2, 4), ax=axes[2]) is fig
-    assert len(axes[2].lines) == 3  # attention curve and the two span edges
-    assert plot_accuracy_by_length([0, 5, 10], {"a": [1.0, 0.5], "b": [0.2, 0.1]}, ax=axes[3]) is fig
-    assert len(axes[3].lines) == 2
-    with pytest.raises(ValueError, match="weights must have 2 entries"):
-        plot_word_weights(["a", "b"], torch.rand(3), ax=axes[0])
-    with pytest.raises(ValueError, match="curve 'a' has 1 values for 2 bins"):
-        plot_accuracy_by_length([0, 5, 10], {"a": [1.0]}, ax=axes[3])
-    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got str"):
-        plot_word_weights(["a"], torch.rand(1), ax="axes")
-    new = plot_word_weights(["a"], torch.rand(1))  # no ax: a new figure, returned
-    assert new is not fig and len(new.axes[0].texts) == 1
-    plt.close(new)
-    plt.close(fig)

@@ -10,25 +10,17 @@ from torch import nn
 from attn_course import attend, attention, causal_mask, masked_softmax, padding_mask
 
 
-def _qkv(*batch, lq=5, lk=7, dk=8, dv=4, dtype=torch.float32, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    q = torch.randn(*batch, lq, dk, generator=g, dtype=dtype)
-    k = torch.randn(*batch, lk, dk, generator=g, dtype=dtype)
-    v = torch.randn(*batch, lk, dv, generator=g, dtype=dtype)
-    return q, k, v
-
-
 @pytest.mark.parametrize("batch", [(), (3,), (2, 4)])
-def test_matches_sdpa_without_mask(batch):
-    q, k, v = _qkv(*batch)
+def test_matches_sdpa_without_mask(batch, make_qkv):
+    q, k, v = make_qkv(*batch)
     out, weights = attention(q, k, v)
     torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v), atol=1e-6, rtol=1e-5)
     assert weights.shape == (*batch, 5, 7)
     torch.testing.assert_close(weights, torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(8), -1))
 
 
-def test_matches_sdpa_with_bool_and_int_masks():
-    q, k, v = _qkv(2, 3)
+def test_matches_sdpa_with_bool_and_int_masks(make_qkv):
+    q, k, v = make_qkv(2, 3)
     g = torch.Generator().manual_seed(1)
     mask = torch.rand(2, 3, 5, 7, generator=g) > 0.4
     mask[..., 0] = True  # SDPA returns NaN on fully blocked rows, so keep one key per row
@@ -38,23 +30,23 @@ def test_matches_sdpa_with_bool_and_int_masks():
         torch.testing.assert_close(out, expected, atol=1e-6, rtol=1e-5)
 
 
-def test_causal_matches_sdpa_is_causal():
-    q, k, v = _qkv(2, lq=6, lk=6)
+def test_causal_matches_sdpa_is_causal(make_qkv):
+    q, k, v = make_qkv(2, lq=6, lk=6)
     out, weights = attention(q, k, v, causal_mask(6))
     torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v, is_causal=True))
     assert torch.all(weights.triu(1) == 0)
 
 
-def test_blocked_weights_are_exactly_zero_and_rows_sum_to_one():
-    q, k, v = _qkv(2)
+def test_blocked_weights_are_exactly_zero_and_rows_sum_to_one(make_qkv):
+    q, k, v = make_qkv(2)
     mask = padding_mask([3, 7], 7)  # (2, 1, 7)
     _, weights = attention(q, k, v, mask)
     assert torch.all(weights[0, :, 3:] == 0.0)
     torch.testing.assert_close(weights.sum(-1), torch.ones(2, 5))
 
 
-def test_fully_masked_row_gives_zero_weights_and_output_not_nan():
-    q, k, v = _qkv(lq=3, lk=4)
+def test_fully_masked_row_gives_zero_weights_and_output_not_nan(make_qkv):
+    q, k, v = make_qkv(lq=3, lk=4)
     mask = torch.tensor([[1, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]])
     out, weights = attention(q, k, v, mask)
     assert not torch.isnan(out).any() and not torch.isnan(weights).any()
@@ -62,8 +54,8 @@ def test_fully_masked_row_gives_zero_weights_and_output_not_nan():
     torch.testing.assert_close(out[2], v[3])  # a single allowed key is copied
 
 
-def test_fully_masked_row_has_finite_zero_gradient():
-    q, k, v = _qkv(lq=2, lk=3, dtype=torch.float64)
+def test_fully_masked_row_has_finite_zero_gradient(make_qkv):
+    q, k, v = make_qkv(lq=2, lk=3, dtype=torch.float64)
     for t in (q, k, v):
         t.requires_grad_(True)
     mask = torch.tensor([[True, False, True], [False, False, False]])
@@ -75,8 +67,8 @@ def test_fully_masked_row_has_finite_zero_gradient():
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
-def test_half_precision_masking_is_safe_and_accurate(dtype):
-    q, k, v = _qkv(2, dtype=torch.float32)
+def test_half_precision_masking_is_safe_and_accurate(dtype, make_qkv):
+    q, k, v = make_qkv(2, dtype=torch.float32)
     mask = causal_mask(7)[:5]
     mask[0] = False  # one fully blocked row
     ref_out, ref_w = attention(q.double(), k.double(), v.double(), mask)
@@ -107,8 +99,8 @@ def test_huge_logits_are_stable():
         torch.testing.assert_close(weights.float(), torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
 
 
-def test_dropout_is_applied_to_the_weights():
-    q, k, v = _qkv(4)
+def test_dropout_is_applied_to_the_weights(make_qkv):
+    q, k, v = make_qkv(4)
     torch.manual_seed(0)
     drop = nn.Dropout(0.5)
     out, weights = attention(q, k, v, dropout=drop)
@@ -120,8 +112,8 @@ def test_dropout_is_applied_to_the_weights():
     torch.testing.assert_close(w_eval.sum(-1), torch.ones(4, 5))
 
 
-def test_gradcheck_float64():
-    q, k, v = _qkv(2, lq=3, lk=4, dk=3, dv=2, dtype=torch.float64)
+def test_gradcheck_float64(make_qkv):
+    q, k, v = make_qkv(2, lq=3, lk=4, dk=3, dv=2, dtype=torch.float64)
     mask = torch.tensor([[1, 1, 0, 1], [0, 0, 0, 0], [1, 0, 0, 0]])
     inputs = tuple(t.requires_grad_(True) for t in (q, k, v))
     assert torch.autograd.gradcheck(lambda a, b, c: attention(a, b, c, mask), inputs)

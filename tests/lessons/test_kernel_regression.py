@@ -150,19 +150,13 @@ def test_regression_toy_is_seeded_sorted_and_noisy():
     torch.testing.assert_close(clean.y_train, toy_function(clean.x_train))
 
 
-def test_query_explorer_redraws_when_the_query_moves():
+def test_query_explorer_redraws_when_the_query_moves(move_slider):
     explorer = query_explorer()
     assert len(explorer.frames()) == 25
     box = explorer.widget()
-    start = box.image.value
-    box.sliders["x"].value = 2.0
-    moved_x = box.image.value
-    assert moved_x != start
-    box.sliders["y"].value = -1.0
-    moved_y = box.image.value
-    assert moved_y != moved_x
-    box.sliders["temperature"].value = 2.0
-    assert box.image.value != moved_y
+    for name, value in (("x", 2.0), ("y", -1.0), ("temperature", 2.0)):
+        before, after = move_slider(box, name, value)
+        assert after != before, name
 
 
 def test_query_explorer_shows_the_weighted_average():

@@ -22,6 +22,7 @@ from attn_course.data import (
     frame_span,
     keyword_clips,
     random_dates,
+    reversal_batch,
     sentiment_label,
     sentiment_sentences,
     sentiment_vocab,
@@ -29,6 +30,7 @@ from attn_course.data import (
     spectrogram,
 )
 from attn_course.data.dates import MONTHS, WEEKDAYS
+from attn_course.models import TinyConfig
 
 # ---------------------------------------------------------------- dates
 
@@ -216,3 +218,22 @@ def test_spectrogram_shape_and_keyword_energy_in_its_frames():
     assert (fs[labels == 0] == -1).all()
     with pytest.raises(ValueError, match="waves must be a 2-D tensor"):
         spectrogram(torch.zeros(10))
+
+
+# ---------------------------------------------------------------- reversal (the tiny Transformer's task)
+
+
+def test_reversal_batch_is_seeded_and_shifted():
+    config = TinyConfig(seq_len=5)
+    a = reversal_batch(3, config, torch.Generator().manual_seed(0))
+    b = reversal_batch(3, config, torch.Generator().manual_seed(0))
+    for x, y in zip(a, b, strict=True):
+        assert torch.equal(x, y)
+    source, decoder_input, target = a
+    assert torch.equal(target, source.flip(-1))
+    assert (decoder_input[:, 0] == config.bos).all() and torch.equal(decoder_input[:, 1:], target[:, :-1])
+
+
+def test_reversal_batch_bad_inputs():
+    with pytest.raises(TypeError, match="generator must be a torch.Generator"):
+        reversal_batch(4, TinyConfig(), generator=0)

@@ -62,15 +62,3 @@ def test_format_trace_needs_a_single_row():
         format_trace(steps)
 
 
-def test_explorer_redraws_when_the_step_moves():
-    from attn_course.lessons.online_softmax_steps import online_softmax_explorer
-
-    box = online_softmax_explorer().widget()
-    before = box.image.value
-    box.sliders["step"].value = 5
-    assert box.image.value != before
-    after = box.image.value
-    box.sliders["block_size"].value = 4
-    assert box.image.value != after
-    with pytest.raises(ValueError, match=r"one row of shape \(L,\)"):
-        online_softmax_explorer(torch.ones(2, 3))

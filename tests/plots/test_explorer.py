@@ -19,14 +19,11 @@ def _explorer(**kwargs):
     return Explorer(_draw, {"freq": [0.5, 1.0, 2.0], "shift": [0, 1]}, **kwargs)
 
 
-def test_widget_redraws_when_a_slider_moves():
+def test_widget_redraws_when_a_slider_moves(move_slider):
     box = _explorer().widget()
-    before = box.image.value
-    box.sliders["freq"].value = 2.0
-    assert box.image.value != before
-    after_freq = box.image.value
-    box.sliders["shift"].value = 0
-    assert box.image.value != after_freq
+    for name, value in (("freq", 2.0), ("shift", 0)):
+        before, after = move_slider(box, name, value)
+        assert after != before, name
 
 
 def test_same_parameters_give_the_same_png():
@@ -65,24 +62,3 @@ def test_bad_configuration(kwargs, msg):
 def test_too_many_frames_is_refused():
     with pytest.raises(ValueError, match="MAX_FRAMES"):
         Explorer(_draw, {"freq": list(range(MAX_FRAMES + 1)), "shift": [0]})
-
-
-def test_plot_attention_and_mask_draw_what_they_are_given():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import torch
-
-    from attn_course import causal_mask
-    from attn_course.plots import plot_attention, plot_mask
-
-    weights = torch.tensor([[0.2, 0.8], [1.0, 0.0]])
-    fig = plot_attention(weights, queries=["a", "b"], keys=["x", "y"], annotate=True)
-    image = fig.axes[0].images[0]  # the convention: the Figure is returned; axes[1] is the colourbar
-    np.testing.assert_allclose(image.get_array(), weights.numpy())
-    assert [t.get_text() for t in image.axes.texts] == ["0.20", "0.80", "1.00", "0.00"]
-    fig = plot_mask(causal_mask(3))
-    image = fig.axes[0].images[0]
-    np.testing.assert_array_equal(image.get_array(), np.tril(np.ones((3, 3))))
-    with pytest.raises(ValueError, match=r"weights must be 2-D \(L_q, L_k\), got shape \(2,\)"):
-        plot_attention(torch.ones(2))

@@ -7,6 +7,7 @@ from torch import nn
 from attn_course import MultiHeadAttention, causal_mask, merge_heads, padding_mask, split_heads
 
 B, L_Q, L_K, D, H = 2, 5, 6, 16, 4
+SIZES = {"lq": L_Q, "lk": L_K, "dk": D, "dv": D}
 
 
 def _pair(bias=True, seed=0):
@@ -15,16 +16,10 @@ def _pair(bias=True, seed=0):
     return ref, MultiHeadAttention.from_torch(ref).eval()
 
 
-def _inputs(seed=1):
-    g = torch.Generator().manual_seed(seed)
-    return (torch.randn(B, L_Q, D, generator=g), torch.randn(B, L_K, D, generator=g),
-            torch.randn(B, L_K, D, generator=g))
-
-
 @pytest.mark.parametrize("bias", [True, False])
-def test_from_torch_matches_outputs_and_per_head_weights(bias):
+def test_from_torch_matches_outputs_and_per_head_weights(bias, make_qkv):
     ref, ours = _pair(bias)
-    q, k, v = _inputs()
+    q, k, v = make_qkv(B, seed=1, **SIZES)
     expected, expected_w = ref(q, k, v, need_weights=True, average_attn_weights=False)
     out, weights = ours(q, k, v)
     assert out.shape == (B, L_Q, D) and weights.shape == (B, H, L_Q, L_K)
@@ -32,9 +27,9 @@ def test_from_torch_matches_outputs_and_per_head_weights(bias):
     torch.testing.assert_close(weights, expected_w, atol=1e-5, rtol=1e-5)
 
 
-def test_from_torch_with_masks_torch_uses_the_opposite_bool_convention():
+def test_from_torch_with_masks_torch_uses_the_opposite_bool_convention(make_qkv):
     ref, ours = _pair()
-    q, k, v = _inputs()
+    q, k, v = make_qkv(B, seed=1, **SIZES)
     lengths = [6, 3]
     ours_mask = padding_mask(lengths, L_K)  # (B, 1, L_K), True = may attend
     expected, expected_w = ref(q, k, v, key_padding_mask=~ours_mask[:, 0],
@@ -61,9 +56,9 @@ def test_from_torch_in_float64_and_training_flag():
     "shape",
     [(L_Q, L_K), (B, 1, L_K), (B, L_Q, L_K), (B, H, L_Q, L_K), (1, 1, L_Q, L_K), (B, 1, 1, L_K)],
 )
-def test_every_accepted_mask_shape_blocks_what_it_says(shape):
+def test_every_accepted_mask_shape_blocks_what_it_says(shape, make_qkv):
     _, ours = _pair()
-    q, k, v = _inputs()
+    q, k, v = make_qkv(B, seed=1, **SIZES)
     g = torch.Generator().manual_seed(3)
     mask = torch.rand(*shape, generator=g) > 0.5
     _, weights = ours(q, k, v, mask)
@@ -120,17 +115,17 @@ def test_construction_errors(call, exc, msg):
         ((None, torch.ones(L_Q, L_K)), TypeError, "mask must be bool or integer"),
     ],
 )
-def test_forward_errors_name_the_argument_and_shape(args, exc, msg):
+def test_forward_errors_name_the_argument_and_shape(args, exc, msg, make_qkv):
     _, ours = _pair()
-    q, k, v = _inputs()
+    q, k, v = make_qkv(B, seed=1, **SIZES)
     query, mask = args
     with pytest.raises(exc, match=msg):
         ours(q if query is None else query, k, v, mask)
 
 
-def test_batch_and_length_mismatch_errors():
+def test_batch_and_length_mismatch_errors(make_qkv):
     _, ours = _pair()
-    q, k, v = _inputs()
+    q, k, v = make_qkv(B, seed=1, **SIZES)
     with pytest.raises(ValueError, match="same batch size B"):
         ours(q, k[:1], v[:1])
     with pytest.raises(ValueError, match=r"key has shape \(2, 6, 16\), value has shape \(2, 5, 16\)"):

@@ -78,13 +78,10 @@ def test_bad_inputs(call, exc, msg):
         call()
 
 
-def test_temperature_explorer_redraws_when_sliders_move():
+def test_temperature_explorer_redraws_when_sliders_move(move_slider):
     explorer = temperature_explorer()
     assert len(explorer.frames()) == 15
     box = explorer.widget()
-    first = box.image.value
-    box.sliders["d_k"].value = 512
-    after_d_k = box.image.value
-    assert after_d_k != first
-    box.sliders["temperature"].value = 0.25
-    assert box.image.value != after_d_k
+    for name, value in (("d_k", 512), ("temperature", 0.25)):
+        before, after = move_slider(box, name, value)
+        assert after != before, name

@@ -8,21 +8,18 @@ from hypothesis import strategies as st
 from attn_course import attention, causal_mask, padding_mask
 from attn_course.lessons.naive import naive_attention, naive_attention_without_math
 
-
-def _qkv(seed=0, dtype=torch.float32, shape=(2, 4, 6, 8)):
-    g = torch.Generator().manual_seed(seed)
-    return tuple(torch.randn(*shape, generator=g).to(dtype) for _ in range(3))
+SIZES = {"lq": 6, "lk": 6, "dk": 8, "dv": 8}  # with batch (2, 4): q, k, v all (2, 4, 6, 8)
 
 
-def test_agrees_with_attention_without_mask():
-    q, k, v = _qkv()
+def test_agrees_with_attention_without_mask(make_qkv):
+    q, k, v = make_qkv(2, 4, **SIZES)
     for ours, theirs in zip(attention(q, k, v), naive_attention(q, k, v), strict=True):
         torch.testing.assert_close(theirs, ours)
 
 
 @pytest.mark.parametrize("mask", [causal_mask(6), padding_mask([3, 6])[:, None]])
-def test_agrees_with_attention_when_no_row_is_fully_masked(mask):
-    q, k, v = _qkv(1)
+def test_agrees_with_attention_when_no_row_is_fully_masked(mask, make_qkv):
+    q, k, v = make_qkv(2, 4, seed=1, **SIZES)
     out, weights = attention(q, k, v, mask)
     naive_out, naive_weights = naive_attention(q, k, v, mask)
     torch.testing.assert_close(naive_out, out)
@@ -31,9 +28,8 @@ def test_agrees_with_attention_when_no_row_is_fully_masked(mask):
     assert blocked.any() and (naive_weights[blocked] == 0).all()  # exp(-1e9) underflows to 0 in fp32
 
 
-def test_fully_masked_row_is_uniform_in_naive_and_zero_in_ours():
-    g = torch.Generator().manual_seed(2)
-    q, k, v = torch.randn(3, 4, generator=g), torch.randn(5, 4, generator=g), torch.randn(5, 4, generator=g)
+def test_fully_masked_row_is_uniform_in_naive_and_zero_in_ours(make_qkv):
+    q, k, v = make_qkv(lq=3, lk=5, dk=4, dv=4, seed=2)
     mask = torch.ones(3, 5, dtype=torch.bool)
     mask[1] = False  # query 1 may attend to nothing
     naive_out, naive_weights = naive_attention(q, k, v, mask)
@@ -44,8 +40,8 @@ def test_fully_masked_row_is_uniform_in_naive_and_zero_in_ours():
     assert torch.equal(out[1], torch.zeros(4))
 
 
-def test_fp16_mask_fill_overflows_in_naive_but_not_in_ours():
-    q, k, v = _qkv(3, dtype=torch.float16)
+def test_fp16_mask_fill_overflows_in_naive_but_not_in_ours(make_qkv):
+    q, k, v = (t.half() for t in make_qkv(2, 4, seed=3, **SIZES))  # drawn in float32, then cast
     mask = causal_mask(6)
     with pytest.raises(RuntimeError, match=r"value cannot be converted to type c10::Half without overflow"):
         naive_attention(q, k, v, mask)
@@ -54,17 +50,17 @@ def test_fp16_mask_fill_overflows_in_naive_but_not_in_ours():
     assert (weights[..., ~mask] == 0).all()
 
 
-def test_without_math_raises_name_error():
+def test_without_math_raises_name_error(make_qkv):
     broken = naive_attention_without_math()
-    q, k, v = _qkv()
+    q, k, v = make_qkv(2, 4, **SIZES)
     with pytest.raises(NameError, match="name 'math' is not defined"):
         broken(q, k, v)
     # the module's own function works: it imports math
     assert naive_attention(q, k, v)[0].shape == (2, 4, 6, 8)
 
 
-def test_dropout_is_applied_to_the_weights():
-    q, k, v = _qkv()
+def test_dropout_is_applied_to_the_weights(make_qkv):
+    q, k, v = make_qkv(2, 4, **SIZES)
     _, weights = naive_attention(q, k, v, dropout=lambda w: w * 0)
     assert torch.equal(weights, torch.zeros_like(weights))
 

@@ -10,18 +10,12 @@ from attn_course import attention, causal_mask, flash_attention, padding_mask, s
 from attn_course.efficient._tiles import MaskTiles
 
 
-def _qkv(*batch, lq=5, lk=7, dk=8, dv=4, dtype=torch.float32, seed=0, requires_grad=False):
-    g = torch.Generator().manual_seed(seed)
-    make = lambda n, d: torch.randn(*batch, n, d, generator=g, dtype=dtype).requires_grad_(requires_grad)  # noqa: E731
-    return make(lq, dk), make(lk, dk), make(lk, dv)
-
-
 @given(
     lq=st.integers(1, 70), lk=st.integers(1, 70), block_q=st.integers(1, 40), block_k=st.integers(1, 40),
     causal=st.booleans(), seed=st.integers(0, 2**16),
 )
-def test_matches_sdpa_for_any_length_and_block(lq, lk, block_q, block_k, causal, seed):
-    q, k, v = _qkv(2, 3, lq=lq, lk=lk, dk=16, dv=8, seed=seed)
+def test_matches_sdpa_for_any_length_and_block(lq, lk, block_q, block_k, causal, seed, make_qkv):
+    q, k, v = make_qkv(2, 3, lq=lq, lk=lk, dk=16, dv=8, seed=seed)
     out = flash_attention(q, k, v, causal=causal, block_size=(block_q, block_k))
     if causal:  # a query row with no key (lq > lk) is zero here; compare with attention()
         expected = attention(q, k, v, torch.ones(lq, lk, dtype=torch.bool).tril())[0]
@@ -31,8 +25,8 @@ def test_matches_sdpa_for_any_length_and_block(lq, lk, block_q, block_k, causal,
 
 
 @pytest.mark.parametrize("length", [1, 255, 256, 257, 1000])
-def test_default_blocks_match_sdpa_causal_and_not(length):
-    q, k, v = _qkv(1, 2, lq=length, lk=length, dk=32, dv=32)
+def test_default_blocks_match_sdpa_causal_and_not(length, make_qkv):
+    q, k, v = make_qkv(1, 2, lq=length, lk=length, dk=32, dv=32)
     for causal in (False, True):
         out = flash_attention(q, k, v, causal=causal)
         expected = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
@@ -41,8 +35,8 @@ def test_default_blocks_match_sdpa_causal_and_not(length):
 
 @given(lq=st.integers(1, 40), lk=st.integers(1, 40), block=st.integers(1, 16), p=st.floats(0.0, 1.0),
        seed=st.integers(0, 2**16))
-def test_random_masks_match_attention_including_fully_masked_rows(lq, lk, block, p, seed):
-    q, k, v = _qkv(2, lq=lq, lk=lk, seed=seed)
+def test_random_masks_match_attention_including_fully_masked_rows(lq, lk, block, p, seed, make_qkv):
+    q, k, v = make_qkv(2, lq=lq, lk=lk, seed=seed)
     mask = torch.rand(2, lq, lk, generator=torch.Generator().manual_seed(seed)) < p
     out = flash_attention(q, k, v, mask, block_size=block)
     expected, _ = attention(q, k, v, mask)
@@ -59,13 +53,13 @@ def test_random_masks_match_attention_including_fully_masked_rows(lq, lk, block,
      torch.rand(1, 3, 9, 9, generator=torch.Generator().manual_seed(3)) > 0.5],
     ids=["causal", "padding", "window", "int", "per-head"],
 )
-def test_mask_broadcasting_matches_attention(mask):
-    q, k, v = _qkv(2, 3, lq=9, lk=9)
+def test_mask_broadcasting_matches_attention(mask, make_qkv):
+    q, k, v = make_qkv(2, 3, lq=9, lk=9)
     torch.testing.assert_close(flash_attention(q, k, v, mask, block_size=4), attention(q, k, v, mask)[0])
 
 
-def test_causal_and_mask_combine():
-    q, k, v = _qkv(2, lq=12, lk=12)
+def test_causal_and_mask_combine(make_qkv):
+    q, k, v = make_qkv(2, lq=12, lk=12)
     window = sliding_window_mask(12, 3)
     out = flash_attention(q, k, v, window, causal=True, block_size=(5, 3))
     torch.testing.assert_close(out, attention(q, k, v, window & causal_mask(12))[0])
@@ -79,17 +73,17 @@ def test_causal_skips_blocks_above_the_diagonal():
     assert torch.equal(partial, causal_mask(4))
 
 
-def test_fully_masked_blocks_are_skipped_and_give_zero():
+def test_fully_masked_blocks_are_skipped_and_give_zero(make_qkv):
     tiles = MaskTiles(torch.zeros(6, 6, dtype=torch.bool), (1,), 6, 6, causal=False)
     assert tiles.tile(0, 3, 0, 3) is False
-    q, k, v = _qkv(lq=6, lk=6)
+    q, k, v = make_qkv(lq=6, lk=6)
     out = flash_attention(q, k, v, torch.zeros(6, 6, dtype=torch.bool))
     assert torch.all(out == 0)
 
 
 @pytest.mark.parametrize(("dtype", "tol"), [(torch.float16, 2e-3), (torch.bfloat16, 1.6e-2)])
-def test_half_precision_is_accumulated_in_float32(dtype, tol):
-    q, k, v = _qkv(2, lq=300, lk=300, dk=32, dv=16, dtype=dtype)
+def test_half_precision_is_accumulated_in_float32(dtype, tol, make_qkv):
+    q, k, v = make_qkv(2, lq=300, lk=300, dk=32, dv=16, dtype=dtype)
     q = q * 8  # large logits: exp would overflow in half precision without the max subtraction
     out = flash_attention(q, k, v, causal=True, block_size=64)
     assert out.dtype == dtype and torch.isfinite(out).all()
@@ -97,8 +91,8 @@ def test_half_precision_is_accumulated_in_float32(dtype, tol):
     assert (out.float() - expected).abs().max().item() <= tol
 
 
-def test_float64_stays_float64_and_matches_to_1e12():
-    q, k, v = _qkv(3, lq=33, lk=21, dtype=torch.float64)
+def test_float64_stays_float64_and_matches_to_1e12(make_qkv):
+    q, k, v = make_qkv(3, lq=33, lk=21, dtype=torch.float64)
     out = flash_attention(q, k, v, block_size=(8, 5))
     assert out.dtype == torch.float64
     assert (out - F.scaled_dot_product_attention(q, k, v)).abs().max().item() < 1e-12
@@ -108,8 +102,8 @@ def test_float64_stays_float64_and_matches_to_1e12():
     ("kwargs", "lq", "lk"),
     [({}, 9, 7), ({"causal": True}, 9, 9), ({"causal": True}, 7, 9), ({"mask": "random"}, 8, 6)],
 )
-def test_gradcheck_float64(kwargs, lq, lk):
-    q, k, v = _qkv(2, lq=lq, lk=lk, dk=4, dv=3, dtype=torch.float64, requires_grad=True)
+def test_gradcheck_float64(kwargs, lq, lk, make_qkv):
+    q, k, v = make_qkv(2, lq=lq, lk=lk, dk=4, dv=3, dtype=torch.float64, requires_grad=True)
     if kwargs.get("mask") == "random":
         mask = torch.rand(lq, lk, generator=torch.Generator().manual_seed(1)) > 0.5
         mask[2] = False  # a fully masked row: its gradient must be 0, not NaN
@@ -118,8 +112,8 @@ def test_gradcheck_float64(kwargs, lq, lk):
     assert torch.autograd.gradcheck(fn, (q, k, v))
 
 
-def test_gradients_match_sdpa_in_float32():
-    q, k, v = _qkv(2, 4, lq=70, lk=70, dk=16, dv=16, requires_grad=True)
+def test_gradients_match_sdpa_in_float32(make_qkv):
+    q, k, v = make_qkv(2, 4, lq=70, lk=70, dk=16, dv=16, requires_grad=True)
     grad = torch.randn(2, 4, 70, 16, generator=torch.Generator().manual_seed(5))
     ours = torch.autograd.grad(flash_attention(q, k, v, causal=True, block_size=(16, 32)), (q, k, v), grad)
     theirs = torch.autograd.grad(F.scaled_dot_product_attention(q, k, v, is_causal=True), (q, k, v), grad)

@@ -1,0 +1,55 @@
+"""Plot functions: each draws what it is given on the Axes it is given (or a new Figure) and returns the Figure."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from attn_course import causal_mask  # noqa: E402
+from attn_course.plots import (  # noqa: E402
+    plot_accuracy_by_length,
+    plot_attention,
+    plot_mask,
+    plot_patch_attention,
+    plot_spectrogram_attention,
+    plot_word_weights,
+)
+
+
+def test_plot_attention_and_mask_draw_what_they_are_given():
+    weights = torch.tensor([[0.2, 0.8], [1.0, 0.0]])
+    fig = plot_attention(weights, queries=["a", "b"], keys=["x", "y"], annotate=True)
+    image = fig.axes[0].images[0]  # the convention: the Figure is returned; axes[1] is the colourbar
+    np.testing.assert_allclose(image.get_array(), weights.numpy())
+    assert [t.get_text() for t in image.axes.texts] == ["0.20", "0.80", "1.00", "0.00"]
+    fig = plot_mask(causal_mask(3))
+    image = fig.axes[0].images[0]
+    np.testing.assert_array_equal(image.get_array(), np.tril(np.ones((3, 3))))
+    with pytest.raises(ValueError, match=r"weights must be 2-D \(L_q, L_k\), got shape \(2,\)"):
+        plot_attention(torch.ones(2))
+
+
+def test_application_plots_draw_and_validate():
+    fig, axes = plt.subplots(1, 4)
+    assert plot_word_weights(["not", "good"], torch.tensor([0.4, 0.6]), ax=axes[0]) is fig
+    assert len(axes[0].texts) == 2
+    assert plot_patch_attention(torch.rand(12, 12), torch.rand(3, 3), ax=axes[1]) is fig
+    assert len(axes[1].images) == 2
+    assert plot_spectrogram_attention(torch.rand(10, 5), torch.rand(10), span=(2, 4), ax=axes[2]) is fig
+    assert len(axes[2].lines) == 3  # attention curve and the two span edges
+    assert plot_accuracy_by_length([0, 5, 10], {"a": [1.0, 0.5], "b": [0.2, 0.1]}, ax=axes[3]) is fig
+    assert len(axes[3].lines) == 2
+    with pytest.raises(ValueError, match="weights must have 2 entries"):
+        plot_word_weights(["a", "b"], torch.rand(3), ax=axes[0])
+    with pytest.raises(ValueError, match="curve 'a' has 1 values for 2 bins"):
+        plot_accuracy_by_length([0, 5, 10], {"a": [1.0]}, ax=axes[3])
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got str"):
+        plot_word_weights(["a"], torch.rand(1), ax="axes")
+    new = plot_word_weights(["a"], torch.rand(1))  # no ax: a new figure, returned
+    assert new is not fig and len(new.axes[0].texts) == 1
+    plt.close(new)
+    plt.close(fig)
