@@ -37,7 +37,8 @@ def instructor_dir(given: str | Path | None = None) -> Path:
         given = INSTRUCTOR_DEFAULT
     folder = Path(given)
     if not folder.is_dir():
-        raise MissingFolder(f"the instructor folder {folder} is not a directory (from --instructor or {INSTRUCTOR_ENV})")
+        raise MissingFolder(f"the instructor folder {folder} is not a directory "
+                            f"(from --instructor or {INSTRUCTOR_ENV})")
     return folder
 
 
