@@ -33,7 +33,7 @@ book: assets
 
 test: book
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS) tests --nbval book exercises --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
+	$(BIN)/python -m pytest $(PYTEST_ARGS) tests --nbval book instructor_exercises --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -23,13 +23,15 @@ import nbformat
 
 from attn_course.grading.spec import all_sets
 
-GRADE = [sys.executable, "-m", "attn_course.grading.cli", "grade", "--quiet"]
+REPO = Path(__file__).resolve().parents[1]
+INSTRUCTOR, STUDENTS = REPO / "instructor_exercises", REPO / "book" / "student_exercises"
+GRADE = [sys.executable, "-m", "attn_course.grading.cli", "grade", "--quiet", "--instructor", str(INSTRUCTOR)]
 
 
 def solved(exercise) -> nbformat.NotebookNode:
     """The student notebook with the instructor's answers pasted in, as a student would submit it."""
-    student = nbformat.read(exercise.student, as_version=4)
-    solution = nbformat.read(exercise.solution, as_version=4)
+    student = nbformat.read(exercise.student(STUDENTS), as_version=4)
+    solution = nbformat.read(exercise.solution(INSTRUCTOR), as_version=4)
     for part in exercise.parts:
         (answer,) = [c.source for c in solution.cells if f"def {part.function}(" in c.source]
         (cell,) = [c for c in student.cells if c.cell_type == "code" and f"def {part.function}(" in c.source]
@@ -42,7 +44,7 @@ def make_batch(folder: Path, count: int) -> list[Path]:
     paths = []
     for i in range(count):
         exercise = sets[i % len(sets)]
-        nb = solved(exercise) if i % 2 == 0 else nbformat.read(exercise.student, as_version=4)
+        nb = solved(exercise) if i % 2 == 0 else nbformat.read(exercise.student(STUDENTS), as_version=4)
         path = folder / f"student{i:03d}_{exercise.name}.ipynb"
         nbformat.write(nb, path)
         paths.append(path)

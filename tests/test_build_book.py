@@ -41,17 +41,17 @@ def test_toc_notebooks_follow_the_toc_and_execute_exclude_patterns(tmp_path):
     sys.path.insert(0, str(ROOT / "tools"))
     import build_book
 
-    (tmp_path / "book" / "exercises").mkdir(parents=True)
-    for name in ("book/a.ipynb", "book/b.ipynb", "book/exercises/e.ipynb", "book/not_in_toc.ipynb"):
+    (tmp_path / "book" / "student_exercises").mkdir(parents=True)
+    for name in ("book/a.ipynb", "book/b.ipynb", "book/student_exercises/e.ipynb", "book/not_in_toc.ipynb"):
         (tmp_path / name).write_text("{}")
     (tmp_path / "_toc.yml").write_text(
         "format: jb-book\nroot: book/intro\nparts:\n  - chapters:\n    - file: book/b\n      sections:\n"
-        "      - file: book/a\n    - file: book/exercises/e\n"
+        "      - file: book/a\n    - file: book/student_exercises/e\n"
     )
     (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: cache\n")
     names = [p.relative_to(tmp_path).as_posix() for p in build_book.toc_notebooks(tmp_path)]
-    assert names == ["book/b.ipynb", "book/a.ipynb", "book/exercises/e.ipynb"]
-    (tmp_path / "_config.yml").write_text("execute:\n  exclude_patterns: ['exercises/*']\n")
+    assert names == ["book/b.ipynb", "book/a.ipynb", "book/student_exercises/e.ipynb"]
+    (tmp_path / "_config.yml").write_text("execute:\n  exclude_patterns: ['student_exercises/*']\n")
     assert [p.name for p in build_book.toc_notebooks(tmp_path)] == ["b.ipynb", "a.ipynb"]
     (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: 'off'\n")
     assert build_book.toc_notebooks(tmp_path) == []

@@ -1,11 +1,14 @@
 """`attn-course grade` on real notebooks, each in a fresh kernel: scores, cheats, reports, exit codes.
 
-One batch run grades every case below (``--jobs 2``); the tests then read its reports.
+One batch run grades every case below (``--jobs 2``); the tests then read its reports. It runs
+outside the repository, against a copy of the instructor folder, so no path inside the
+checkout is assumed.
 """
 
 import copy
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -18,16 +21,19 @@ import pytest
 from attn_course.grading.notebook import check_part
 from attn_course.grading.spec import get_set
 
-SCHEMAS = Path(__file__).resolve().parents[1] / "attn_course" / "grading" / "schemas"
-GRADE = [sys.executable, "-m", "attn_course.grading.cli", "grade"]
+REPO = Path(__file__).resolve().parents[1]
+SCHEMAS = REPO / "attn_course" / "grading" / "schemas"
+INSTRUCTOR, STUDENTS = REPO / "instructor_exercises", REPO / "book" / "student_exercises"
+CLI = [sys.executable, "-m", "attn_course.grading.cli"]
+GRADE = [*CLI, "grade", "--instructor", str(INSTRUCTOR)]
 
 
 def _read(name: str, role: str) -> nbformat.NotebookNode:
     """The student notebook, or ("solution") the student notebook as a student who solved it hands it in."""
     exercise = get_set(name)
-    student = nbformat.read(exercise.student, as_version=4)
+    student = nbformat.read(exercise.student(STUDENTS), as_version=4)
     if role == "solution":
-        solution = nbformat.read(exercise.solution, as_version=4)
+        solution = nbformat.read(exercise.solution(INSTRUCTOR), as_version=4)
         for part in exercise.parts:
             (answer,) = [c.source for c in solution.cells if f"def {part.function}(" in c.source]
             code = "\n".join(line for line in answer.splitlines() if "### " not in line)
@@ -109,7 +115,28 @@ def _cases() -> dict[str, nbformat.NotebookNode]:
     # 7. A syntax error in one cell.
     cases["syntax_03"] = _replace_function(_read("03_causal_padding", "solution"), "build_padding_mask",
                                            "def build_padding_mask(lengths, max_len:\n    return None")
+    # 8. A solution graded against the copied instructor folder, whose expected output of
+    #    check (a) was edited there (see `instructor_copy`).
+    cases["solution_05"] = _read("05_additive", "solution")
     return cases
+
+
+EDITED_CHECK = ("05_additive", "a", "✓ part (a): shape (1, 2, 5), values match the reference\n")
+
+
+def instructor_copy(folder: Path) -> Path:
+    """The instructor notebooks copied to ``folder``, with one expected check output edited
+    (:data:`EDITED_CHECK`): a grader that read the repository's notebooks would not see the edit."""
+    copy_dir = folder / "instructor"
+    shutil.copytree(INSTRUCTOR, copy_dir)
+    name, part, text = EDITED_CHECK
+    nb = nbformat.read(copy_dir / f"{name}.ipynb", as_version=4)
+    (cell,) = [c for c in nb.cells if c.cell_type == "code" and check_part(c) == part]
+    (output,) = cell.outputs
+    assert output.text != text
+    output.text = text
+    nbformat.write(nb, copy_dir / f"{name}.ipynb")
+    return copy_dir
 
 
 @pytest.fixture(scope="module")
@@ -122,10 +149,13 @@ def batch(tmp_path_factory):
         paths[name] = path
     digests = {name: hashlib.sha256(p.read_bytes()).hexdigest() for name, p in paths.items()}
     out = tmp_path_factory.mktemp("reports")
+    elsewhere = tmp_path_factory.mktemp("elsewhere")  # the working directory: no instructor_exercises/ here
+    instructor = instructor_copy(tmp_path_factory.mktemp("course"))
     done = subprocess.run(
-        [*GRADE, *map(str, paths.values()), "--jobs", "2", "--timeout", "4", "--json", str(out / "r.json"),
-         "--junit", str(out / "r.xml"), "--gradescope", str(out / "gs.json"), "--progress"],
-        capture_output=True, text=True, timeout=600,
+        [*CLI, "grade", "--instructor", str(instructor), *map(str, paths.values()), "--jobs", "2", "--timeout", "4",
+         "--json", str(out / "r.json"), "--junit", str(out / "r.xml"), "--gradescope", str(out / "gs.json"),
+         "--progress"],
+        capture_output=True, text=True, timeout=600, cwd=elsewhere,
     )
     reports = {Path(r["path"]).stem: r for r in json.loads((out / "r.json").read_text())}
     return {"done": done, "reports": reports, "out": out, "paths": paths, "digests": digests}
@@ -145,6 +175,19 @@ def test_a_solution_gets_full_marks_and_a_fresh_notebook_zero(batch):
     assert solved["score"] == solved["max_score"] == get_set("01_scores_softmax").points, solved
     assert fresh["score"] == 0
     assert all("NotImplementedError" in t["message"] for t in fresh["tests"])
+
+
+def test_the_batch_is_graded_against_the_instructor_folder_it_is_given(batch):
+    name, part, _ = EDITED_CHECK
+    report = batch["reports"]["solution_05"]
+    scores = _scores(report)
+    assert scores.pop(f"{part}:visible check") == 0
+    exercise = get_set(name)
+    assert report["score"] == exercise.points - exercise.part(part).visible_points
+    assert scores == {f"{p.id}:hidden tests": p.hidden_points for p in exercise.parts} | {
+        f"{p.id}:visible check": p.visible_points for p in exercise.parts if p.id != part}
+    messages = {t["name"]: t["message"] for t in report["tests"]}
+    assert "differs from the expected output" in messages[f"{name} ({part}) additive_scores: visible check"]
 
 
 @pytest.mark.parametrize("case", ["cheat_print_01", "cheat_pasted_01", "cheat_patch_01", "cheat_nie_01"])

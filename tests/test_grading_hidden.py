@@ -1,5 +1,7 @@
 """Hidden tests and static checks, without a kernel: extraction, shortcuts, tampering, run-time guards."""
 
+from pathlib import Path
+
 import nbformat
 import pytest
 
@@ -9,11 +11,14 @@ from attn_course.grading.notebook import Submission
 from attn_course.grading.spec import get_set
 from attn_course.grading.workers import run_isolated
 
+REPO = Path(__file__).resolve().parents[1]
+INSTRUCTOR, STUDENTS = REPO / "instructor_exercises", REPO / "book" / "student_exercises"
+
 
 def _cells(exercise_name: str, role: str = "solution") -> list[tuple[int, str]]:
     exercise = get_set(exercise_name)
-    nb = nbformat.read(exercise.solution if role == "solution" else exercise.student, as_version=4)
-    return Submission(exercise.solution, nb, exercise).own_code_cells()
+    path = exercise.solution(INSTRUCTOR) if role == "solution" else exercise.student(STUDENTS)
+    return Submission(path=path, notebook=nbformat.read(path, as_version=4), exercise=exercise).own_code_cells()
 
 
 def _hidden(exercise_name: str, cells: list[tuple[int, str]], seed: int = 1234, timeout: float = 5.0) -> dict:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ._random import as_generator, check_count, randint, uniform
+from .._random import as_generator, check_count, randint, uniform
 
 KEYWORDS = ("none", "rise", "fall", "beeps")
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from ._random import as_generator, check_count, randint
+from .._random import as_generator, check_count, randint
 from .vocab import Vocab
 
 FIRST_DAY = dt.date(1950, 1, 1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from ._random import as_generator, check_count, randint
+from .._random import as_generator, check_count, randint
 from .vocab import Vocab
 
 FILLER = ("the movie was a film this plot and i it with that story actor scene "

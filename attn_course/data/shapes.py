@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-from ._random import as_generator, check_count, randint, uniform
+from .._random import as_generator, check_count, randint, uniform
 
 SHAPES = ("disk", "square", "plus", "cross")
 

@@ -22,7 +22,7 @@ from .notebook import Submission, grading_notebook
 from .workers import run_isolated
 
 
-@dataclass
+@dataclass(kw_only=True)
 class TestResult:
     name: str
     score: float
@@ -31,7 +31,7 @@ class TestResult:
     message: str
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Report:
     path: str
     exercise: str
@@ -85,13 +85,14 @@ def _visible_message(result: CellResult | None, hidden_ok: bool, tampering: list
     return True, "the check cell reproduced the expected output"
 
 
-def grade(submission: Submission, *, cell_timeout: float = 10.0, total_timeout: float = 120.0,
+def grade(submission: Submission, *, instructor: Path, cell_timeout: float = 10.0, total_timeout: float = 120.0,
           seed: int | None = None) -> Report:
+    """Grade ``submission`` against its set's notebook in the instructor folder ``instructor``."""
     exercise = submission.exercise
     seed = secrets.randbits(31) if seed is None else seed
-    report = Report(str(submission.path), exercise.name, seed, max_score=float(exercise.points))
+    report = Report(path=str(submission.path), exercise=exercise.name, seed=seed, max_score=float(exercise.points))
     with tempfile.TemporaryDirectory(prefix="attn-grade-") as tmp:
-        notebook, roles = grading_notebook(submission)
+        notebook, roles = grading_notebook(submission, instructor)
         hidden_cmd = _start_hidden(submission, seed, cell_timeout, total_timeout)
         cells, note, isolation, kernel_cpu = run_nbval(notebook, Path(tmp), cell_timeout, total_timeout)
         hidden, hidden_note, hidden_cpu = hidden_cmd()
@@ -113,12 +114,13 @@ def grade(submission: Submission, *, cell_timeout: float = 10.0, total_timeout: 
         hidden_ok = bool(outcome["passed"])
         hint = "" if hidden_ok else f" Hint: {part.hint}"
         label = f"{exercise.name} ({part.id}) {part.function}"
-        report.tests.append(TestResult(f"{label}: hidden tests", part.hidden_points if hidden_ok else 0,
-                                       part.hidden_points, "passed" if hidden_ok else "failed",
-                                       outcome["message"] + hint))
+        report.tests.append(TestResult(name=f"{label}: hidden tests", score=part.hidden_points if hidden_ok else 0,
+                                       max_score=part.hidden_points, status="passed" if hidden_ok else "failed",
+                                       message=outcome["message"] + hint))
         visible_ok, message = _visible_message(check_cells.get(part.id), hidden_ok, tampering)
-        report.tests.append(TestResult(f"{label}: visible check", part.visible_points if visible_ok else 0,
-                                       part.visible_points, "passed" if visible_ok else "failed", message))
+        report.tests.append(TestResult(name=f"{label}: visible check", score=part.visible_points if visible_ok else 0,
+                                       max_score=part.visible_points, status="passed" if visible_ok else "failed",
+                                       message=message))
     report.score = float(sum(t.score for t in report.tests))
     return report
 

@@ -27,7 +27,7 @@ class InvalidSubmission(Exception):
     """The file is not a notebook we can grade (exit status 2)."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Submission:
     path: Path
     notebook: nbformat.NotebookNode
@@ -78,19 +78,23 @@ def read_submission(path: Path) -> Submission:
         nbformat.validate(notebook)
     except Exception as exc:  # nbformat raises several types for bad JSON / schema
         raise InvalidSubmission(f"{path}: not a valid Jupyter notebook ({type(exc).__name__}: {exc})") from exc
-    return Submission(path, notebook, identify(notebook, path))
+    return Submission(path=path, notebook=notebook, exercise=identify(notebook, path))
 
 
-def instructor_notebook(exercise: ExerciseSet) -> nbformat.NotebookNode:
-    return nbformat.read(exercise.solution, as_version=4)
+def instructor_notebook(exercise: ExerciseSet, instructor: Path) -> nbformat.NotebookNode:
+    """``exercise``'s notebook in the instructor folder ``instructor``."""
+    return nbformat.read(exercise.solution(instructor), as_version=4)
 
 
-def grading_notebook(submission: Submission) -> tuple[nbformat.NotebookNode, dict[int, str]]:
+def grading_notebook(submission: Submission, instructor: Path) -> tuple[nbformat.NotebookNode, dict[int, str]]:
     """The notebook nbval runs, and a map from its cell index to what the cell is.
+
+    Its setup and check cells (with their expected outputs) come from the instructor notebook
+    in the folder ``instructor``.
 
     The map's values: ``"setup"``, ``"student:<index in the submission>"`` or ``"check:<part>"``.
     """
-    reference = instructor_notebook(submission.exercise)
+    reference = instructor_notebook(submission.exercise, instructor)
     cells, roles = [], {}
 
     def add(cell: nbformat.NotebookNode, role: str) -> None:

@@ -86,9 +86,10 @@ def _part_of_solution(source: str, exercise: ExerciseSet) -> str:
     return "?"
 
 
-def student_notebook(exercise: ExerciseSet) -> nbformat.NotebookNode:
-    """The student version of ``exercise``'s instructor notebook, not executed."""
-    source_nb = nbformat.read(exercise.solution, as_version=4)
+def student_notebook(exercise: ExerciseSet, instructor: Path) -> nbformat.NotebookNode:
+    """The student version of ``exercise``'s notebook in the folder ``instructor``, not executed."""
+    source = exercise.solution(instructor)
+    source_nb = nbformat.read(source, as_version=4)
     cells = []
     for cell in source_nb.cells:
         cell_tags = tags(cell)
@@ -97,7 +98,7 @@ def student_notebook(exercise: ExerciseSet) -> nbformat.NotebookNode:
             try:
                 text = strip_source(cell.source, part).rstrip("\n")
             except MarkerError as exc:
-                raise MarkerError(f"{exercise.solution}: {exc}") from exc
+                raise MarkerError(f"{source}: {exc}") from exc
             if not text.strip():
                 continue
             if check_part(cell):
@@ -133,11 +134,11 @@ def execute(notebook: nbformat.NotebookNode, exercise: ExerciseSet, workdir: Pat
     normalise(notebook, exercise)
 
 
-def release(exercise: ExerciseSet, out_dir: Path | None = None) -> Path:
-    """Write the executed student notebook; returns its path."""
-    target = (out_dir / f"{exercise.name}.ipynb") if out_dir else exercise.student
+def release(exercise: ExerciseSet, instructor: Path, students: Path) -> Path:
+    """Write the executed student notebook of ``instructor``'s notebook into ``students``; returns its path."""
+    target = exercise.student(students)
     target.parent.mkdir(parents=True, exist_ok=True)
-    notebook = student_notebook(exercise)
+    notebook = student_notebook(exercise, instructor)
     execute(notebook, exercise, target.parent)
     nbformat.validate(notebook)
     nbformat.write(notebook, target)

@@ -1,13 +1,11 @@
-"""Assertions for hidden tests: strict about types, so a look-alike object cannot pass."""
+"""Assertions for hidden tests: strict about types, so a look-alike object cannot pass.
+
+Integer draws: :func:`attn_course._random.randint` (half-open, ``[low, high)``).
+"""
 
 from __future__ import annotations
 
 import torch
-
-
-def randint(generator: torch.Generator, low: int, high: int) -> int:
-    """An int in [low, high], drawn from ``generator``."""
-    return int(torch.randint(low, high + 1, (1,), generator=generator))
 
 
 def randn(generator: torch.Generator, *shape: int) -> torch.Tensor:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import torch
 
+from ..._random import randint
 from ...attention import scaled_dot_product_scores
 from ..spec import ExerciseSet, Part
-from ._expect import expect, expect_close, randint, randn
+from ._expect import expect, expect_close, randn
 
 
 def _qk(g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    batch, len_q, len_k, d_k = randint(g, 1, 3), randint(g, 1, 6), randint(g, 1, 7), randint(g, 2, 16)
+    batch, len_q, len_k, d_k = randint(g, 1, 4), randint(g, 1, 7), randint(g, 1, 8), randint(g, 2, 17)
     return randn(g, batch, len_q, d_k), randn(g, batch, len_k, d_k)
 
 
@@ -25,7 +26,7 @@ def hidden_scores(scaled_scores, g: torch.Generator) -> None:
 
 def hidden_softmax(stable_softmax, g: torch.Generator) -> None:
     for trial in range(3):
-        x = randn(g, randint(g, 1, 4), randint(g, 1, 9)) * 5
+        x = randn(g, randint(g, 1, 5), randint(g, 1, 10)) * 5
         expect_close(stable_softmax(x.clone()), torch.softmax(x, dim=-1), f"stable_softmax, random scores #{trial + 1}")
     big = torch.tensor([[1000.0, 999.0, -1000.0], [-1e4, -1e4, -1e4]])
     out = stable_softmax(big.clone())
@@ -48,11 +49,17 @@ SET = ExerciseSet(
     name="01_scores_softmax",
     title="Scores and softmax",
     parts=(
-        Part("a", "scaled_scores", "scores Q Kᵀ / √d_k", 1, 2, hidden_scores,
-             ("attn_course", "scaled_dot_product_attention"), "Transpose the last two dimensions of key."),
-        Part("b", "stable_softmax", "a stable softmax without torch.softmax", 1, 3, hidden_softmax,
-             ("attn_course", "softmax", "log_softmax"), "Subtract the row maximum before exp()."),
-        Part("c", "attention_weights", "weights = softmax(scores)", 1, 1, hidden_weights,
-             ("attn_course", "scaled_dot_product_attention"), "Combine your two functions."),
+        Part(id="a", function="scaled_scores", title="scores Q Kᵀ / √d_k",
+             visible_points=1, hidden_points=2, hidden=hidden_scores,
+             forbidden=("attn_course", "scaled_dot_product_attention"),
+             hint="Transpose the last two dimensions of key."),
+        Part(id="b", function="stable_softmax", title="a stable softmax without torch.softmax",
+             visible_points=1, hidden_points=3, hidden=hidden_softmax,
+             forbidden=("attn_course", "softmax", "log_softmax"),
+             hint="Subtract the row maximum before exp()."),
+        Part(id="c", function="attention_weights", title="weights = softmax(scores)",
+             visible_points=1, hidden_points=1, hidden=hidden_weights,
+             forbidden=("attn_course", "scaled_dot_product_attention"),
+             hint="Combine your two functions."),
     ),
 )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import torch
 
+from ..._random import randint
 from ...attention import attention
 from ..spec import ExerciseSet, Part
-from ._expect import expect, expect_close, expect_pair, randint, randn, random_mask
+from ._expect import expect, expect_close, expect_pair, randn, random_mask
 
 
 def _qkv_mask(g: torch.Generator):
-    batch, len_q, len_k = randint(g, 1, 3), randint(g, 1, 6), randint(g, 2, 7)
-    d_k, d_v = randint(g, 2, 8), randint(g, 1, 6)
+    batch, len_q, len_k = randint(g, 1, 4), randint(g, 1, 7), randint(g, 2, 8)
+    d_k, d_v = randint(g, 2, 9), randint(g, 1, 7)
     q, k, v = randn(g, batch, len_q, d_k), randn(g, batch, len_k, d_k), randn(g, batch, len_k, d_v)
     mask = random_mask(g, batch, len_q, len_k)
     mask[..., 0] = True  # every query may attend to at least one key
@@ -20,7 +21,7 @@ def _qkv_mask(g: torch.Generator):
 
 def hidden_apply_mask(apply_mask, g: torch.Generator) -> None:
     for trial in range(3):
-        scores = randn(g, randint(g, 1, 3), randint(g, 1, 5), randint(g, 1, 6))
+        scores = randn(g, randint(g, 1, 4), randint(g, 1, 6), randint(g, 1, 7))
         mask = random_mask(g, *scores.shape)
         expected = scores.masked_fill(~mask, float("-inf"))
         expect_close(apply_mask(scores.clone(), mask.clone()), expected, f"apply_mask, random mask #{trial + 1}")
@@ -54,10 +55,14 @@ SET = ExerciseSet(
     name="02_attention_masks",
     title="Attention with masks",
     parts=(
-        Part("a", "apply_mask", "blocked scores become -inf", 1, 2, hidden_apply_mask,
-             ("attn_course",), "masked_fill fills where its mask is True; invert yours."),
-        Part("b", "attention", "masked attention returning (output, weights)", 1, 4, hidden_attention,
-             ("attn_course", "scaled_dot_product_attention", "MultiheadAttention", "multi_head_attention_forward"),
-             "Rows with no allowed key: replace NaN weights by 0."),
+        Part(id="a", function="apply_mask", title="blocked scores become -inf",
+             visible_points=1, hidden_points=2, hidden=hidden_apply_mask,
+             forbidden=("attn_course",),
+             hint="masked_fill fills where its mask is True; invert yours."),
+        Part(id="b", function="attention", title="masked attention returning (output, weights)",
+             visible_points=1, hidden_points=4, hidden=hidden_attention,
+             forbidden=("attn_course", "scaled_dot_product_attention", "MultiheadAttention",
+                        "multi_head_attention_forward"),
+             hint="Rows with no allowed key: replace NaN weights by 0."),
     ),
 )

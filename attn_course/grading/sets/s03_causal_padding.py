@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import torch
 
+from ..._random import randint
 from ...masks import causal_mask, padding_mask
 from ..spec import ExerciseSet, Part
-from ._expect import expect_close, randint
+from ._expect import expect_close
 
 
 def hidden_causal(build_causal_mask, g: torch.Generator) -> None:
-    for n in (1, randint(g, 2, 6), randint(g, 7, 20)):
+    for n in (1, randint(g, 2, 7), randint(g, 7, 21)):
         expect_close(build_causal_mask(n), causal_mask(n), f"build_causal_mask({n})")
 
 
 def _lengths(g: torch.Generator) -> tuple[list[int], int]:
-    max_len = randint(g, 2, 9)
-    return [randint(g, 0, max_len) for _ in range(randint(g, 1, 4))], max_len
+    max_len = randint(g, 2, 10)
+    return [randint(g, 0, max_len + 1) for _ in range(randint(g, 1, 5))], max_len
 
 
 def hidden_padding(build_padding_mask, g: torch.Generator) -> None:
@@ -38,11 +39,17 @@ SET = ExerciseSet(
     name="03_causal_padding",
     title="Causal and padding masks",
     parts=(
-        Part("a", "build_causal_mask", "a causal mask", 1, 1, hidden_causal, ("attn_course",),
-             "Query i may see keys 0..i: a lower triangle."),
-        Part("b", "build_padding_mask", "a padding mask", 1, 2, hidden_padding, ("attn_course",),
-             "Compare torch.arange(max_len) with each length; keep a singleton query axis."),
-        Part("c", "build_decoder_mask", "causal AND padding", 1, 2, hidden_decoder, ("attn_course",),
-             "Both rules must hold: AND your two masks and let them broadcast."),
+        Part(id="a", function="build_causal_mask", title="a causal mask",
+             visible_points=1, hidden_points=1, hidden=hidden_causal,
+             forbidden=("attn_course",),
+             hint="Query i may see keys 0..i: a lower triangle."),
+        Part(id="b", function="build_padding_mask", title="a padding mask",
+             visible_points=1, hidden_points=2, hidden=hidden_padding,
+             forbidden=("attn_course",),
+             hint="Compare torch.arange(max_len) with each length; keep a singleton query axis."),
+        Part(id="c", function="build_decoder_mask", title="causal AND padding",
+             visible_points=1, hidden_points=2, hidden=hidden_decoder,
+             forbidden=("attn_course",),
+             hint="Both rules must hold: AND your two masks and let them broadcast."),
     ),
 )

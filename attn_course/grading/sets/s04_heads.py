@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import torch
 
+from ..._random import randint
 from ...attention import attention
 from ...multihead import merge_heads, split_heads
 from ..spec import ExerciseSet, Part
-from ._expect import expect_close, randint, randn
+from ._expect import expect_close, randn
 
 _SHORTCUTS = ("attn_course", "scaled_dot_product_attention", "MultiheadAttention", "multi_head_attention_forward")
 
 
 def _x(g: torch.Generator) -> tuple[torch.Tensor, int]:
-    num_heads = randint(g, 1, 4)
-    return randn(g, randint(g, 1, 3), randint(g, 1, 6), num_heads * randint(g, 1, 5)), num_heads
+    num_heads = randint(g, 1, 5)
+    return randn(g, randint(g, 1, 4), randint(g, 1, 7), num_heads * randint(g, 1, 6)), num_heads
 
 
 def hidden_split(split_into_heads, g: torch.Generator) -> None:
@@ -33,7 +34,7 @@ def hidden_merge(merge_from_heads, g: torch.Generator) -> None:
 def hidden_heads_attention(heads_attention, g: torch.Generator) -> None:
     for trial in range(3):
         x, h = _x(g)
-        y = randn(g, x.shape[0], randint(g, 1, 6), x.shape[-1])
+        y = randn(g, x.shape[0], randint(g, 1, 7), x.shape[-1])
         q, k, v = (split_heads(t, h) for t in (x, y, y))
         expected = merge_heads(attention(q, k, v)[0])
         got = heads_attention(x.clone(), y.clone(), y.clone(), h)
@@ -44,11 +45,17 @@ SET = ExerciseSet(
     name="04_heads",
     title="Splitting and merging heads",
     parts=(
-        Part("a", "split_into_heads", "(B, L, d_model) -> (B, h, L, d_head)", 1, 2, hidden_split, ("attn_course",),
-             "reshape to (B, L, h, d_head), then transpose(1, 2)."),
-        Part("b", "merge_from_heads", "(B, h, L, d_head) -> (B, L, d_model)", 1, 2, hidden_merge, ("attn_course",),
-             "transpose back, then reshape (a transposed tensor needs .reshape, not .view)."),
-        Part("c", "heads_attention", "attention in every head at once", 1, 2, hidden_heads_attention, _SHORTCUTS,
-             "Split q, k, v; softmax(q kᵀ / √d_head) v per head; merge."),
+        Part(id="a", function="split_into_heads", title="(B, L, d_model) -> (B, h, L, d_head)",
+             visible_points=1, hidden_points=2, hidden=hidden_split,
+             forbidden=("attn_course",),
+             hint="reshape to (B, L, h, d_head), then transpose(1, 2)."),
+        Part(id="b", function="merge_from_heads", title="(B, h, L, d_head) -> (B, L, d_model)",
+             visible_points=1, hidden_points=2, hidden=hidden_merge,
+             forbidden=("attn_course",),
+             hint="transpose back, then reshape (a transposed tensor needs .reshape, not .view)."),
+        Part(id="c", function="heads_attention", title="attention in every head at once",
+             visible_points=1, hidden_points=2, hidden=hidden_heads_attention,
+             forbidden=_SHORTCUTS,
+             hint="Split q, k, v; softmax(q kᵀ / √d_head) v per head; merge."),
     ),
 )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import torch
 
+from ..._random import randint
 from ...scoring import AdditiveAttention
 from ..spec import ExerciseSet, Part
-from ._expect import expect, expect_close, expect_pair, randint, randn, random_mask
+from ._expect import expect, expect_close, expect_pair, randn, random_mask
 
 
 def _problem(g: torch.Generator):
-    batch, len_q, len_k = randint(g, 1, 3), randint(g, 1, 5), randint(g, 2, 6)
-    d_q, d_k, d_h, d_v = randint(g, 1, 6), randint(g, 1, 6), randint(g, 1, 8), randint(g, 1, 4)
+    batch, len_q, len_k = randint(g, 1, 4), randint(g, 1, 6), randint(g, 2, 7)
+    d_q, d_k, d_h, d_v = randint(g, 1, 7), randint(g, 1, 7), randint(g, 1, 9), randint(g, 1, 5)
     tensors = dict(
         query=randn(g, batch, len_q, d_q), key=randn(g, batch, len_k, d_k), value=randn(g, batch, len_k, d_v),
         w_query=randn(g, d_h, d_q), w_key=randn(g, d_h, d_k), v=randn(g, d_h),
@@ -55,10 +56,13 @@ SET = ExerciseSet(
     name="05_additive",
     title="Additive attention",
     parts=(
-        Part("a", "additive_scores", "vᵀ tanh(W_q q + W_k k) for every (query, key) pair", 1, 3, hidden_scores,
-             ("attn_course", "AdditiveAttention"), "Project, then unsqueeze: (L_q, 1, d_h) + (1, L_k, d_h)."),
-        Part("b", "additive_attention", "masked additive attention", 1, 2, hidden_attention,
-             ("attn_course", "AdditiveAttention", "scaled_dot_product_attention"),
-             "Same softmax-and-average as dot-product attention; only the scores change."),
+        Part(id="a", function="additive_scores", title="vᵀ tanh(W_q q + W_k k) for every (query, key) pair",
+             visible_points=1, hidden_points=3, hidden=hidden_scores,
+             forbidden=("attn_course", "AdditiveAttention"),
+             hint="Project, then unsqueeze: (L_q, 1, d_h) + (1, L_k, d_h)."),
+        Part(id="b", function="additive_attention", title="masked additive attention",
+             visible_points=1, hidden_points=2, hidden=hidden_attention,
+             forbidden=("attn_course", "AdditiveAttention", "scaled_dot_product_attention"),
+             hint="Same softmax-and-average as dot-product attention; only the scores change."),
     ),
 )

@@ -1,4 +1,8 @@
-"""Turn a seed or a ``torch.Generator`` into a ``torch.Generator`` (no global RNG state)."""
+"""Random draws from a ``torch.Generator`` (no global RNG state), for the data sets and the grader.
+
+Integer ranges are half-open, ``[low, high)``, as in ``torch.randint`` and ``range``:
+``randint(g, 0, len(items))`` is a valid index.
+"""
 
 from __future__ import annotations
 
