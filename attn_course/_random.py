@@ -26,11 +26,3 @@ def randint(generator: torch.Generator, low: int, high: int) -> int:
 def uniform(generator: torch.Generator, low: float, high: float) -> float:
     """One float uniformly from [low, high)."""
     return low + (high - low) * float(torch.rand((), generator=generator))
-
-
-def check_count(name: str, n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"{name} must be an int, got {type(n).__name__}")
-    if n < 0:
-        raise ValueError(f"{name} must be >= 0, got {n}")
-    return n

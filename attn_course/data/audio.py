@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import torch
 
-from .._random import as_generator, check_count, randint, uniform
+from .._random import as_generator, randint, uniform
+from .._validation import check_nonnegative_int
 
 KEYWORDS = ("none", "rise", "fall", "beeps")
 
@@ -64,7 +65,7 @@ def keyword_clips(
         waves: (n, n_samples) float32; labels: (n,) long, index into :data:`KEYWORDS`;
         spans: (n, 2) long, the keyword's first and last sample (-1, -1 for ``"none"``).
     """
-    check_count("n", n)
+    check_nonnegative_int("n", n)
     cfg = config or AudioConfig()
     generator = as_generator(seed)
     rate, length = cfg.sample_rate, cfg.n_samples

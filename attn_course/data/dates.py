@@ -19,7 +19,8 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from .._random import as_generator, check_count, randint
+from .._random import as_generator, randint
+from .._validation import check_nonnegative_int
 from .vocab import Vocab
 
 FIRST_DAY = dt.date(1950, 1, 1)
@@ -70,7 +71,7 @@ def format_date(date: dt.date, fmt: str) -> str:
 
 def random_dates(n: int, seed: int | torch.Generator) -> list[dt.date]:
     """``n`` dates drawn uniformly from 1950-01-01 .. 2049-12-31."""
-    check_count("n", n)
+    check_nonnegative_int("n", n)
     generator = as_generator(seed)
     span = LAST_DAY.toordinal() - FIRST_DAY.toordinal() + 1
     offsets = torch.randint(0, span, (n,), generator=generator).tolist()
@@ -88,7 +89,7 @@ def date_pairs(
 
     ``exclude`` is a set of dates never to use (to hold dates out of training).
     """
-    check_count("n", n)
+    check_nonnegative_int("n", n)
     generator = as_generator(seed)
     names = list(DATE_FORMATS) if formats is None else list(formats)
     if not names:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import torch
 
-from .._random import as_generator, check_count, randint
+from .._random import as_generator, randint
+from .._validation import check_nonnegative_int
 from .vocab import Vocab
 
 FILLER = ("the movie was a film this plot and i it with that story actor scene "
@@ -55,7 +56,7 @@ def sentiment_sentences(
     n: int, seed: int | torch.Generator, *, min_length: int = 5, max_length: int = 16, p_negation: float = 0.4,
 ) -> list[Sentence]:
     """``n`` sentences of ``min_length`` .. ``max_length`` words (both inclusive)."""
-    check_count("n", n)
+    check_nonnegative_int("n", n)
     if not 3 <= min_length <= max_length:
         raise ValueError(f"need 3 <= min_length <= max_length, got min_length={min_length}, max_length={max_length}")
     if not 0.0 <= p_negation <= 1.0:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import torch
 
-from .._random import as_generator, check_count, randint, uniform
+from .._random import as_generator, randint, uniform
+from .._validation import check_nonnegative_int
 
 SHAPES = ("disk", "square", "plus", "cross")
 
@@ -46,7 +47,7 @@ def shape_images(
         images: (n, 1, size, size) float32, labels: (n,) long (index into :data:`SHAPES`),
         centers: (n, 2) float32 (row, col) of each shape.
     """
-    check_count("n", n)
+    check_nonnegative_int("n", n)
     if isinstance(size, bool) or not isinstance(size, int) or size < 2 * max_radius + 3:
         raise ValueError(f"size must be an int >= 2 * max_radius + 3 = {2 * max_radius + 3}, got {size!r}")
     if not 0 < min_radius <= max_radius:
