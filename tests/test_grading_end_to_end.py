@@ -18,6 +18,9 @@ import pytest
 from attn_course.grading.notebook import check_part
 from attn_course.grading.spec import get_set
 
+# Each case is graded in fresh kernels (about 100 s in all): `make test` runs these, `make unit` does not.
+pytestmark = pytest.mark.slow
+
 SCHEMAS = Path(__file__).resolve().parents[1] / "attn_course" / "grading" / "schemas"
 GRADE = [sys.executable, "-m", "attn_course.grading.cli", "grade"]
 
