@@ -2,8 +2,10 @@
 #   make venv   create/update .venv with attn_course (editable) and every pinned dependency
 #   make book   build the HTML book into _build/html (notebooks executed in parallel and cached, -n -W)
 #   make test   make book, then ruff, unit tests, nbval over every notebook under book/, the
-#               instructor notebooks in exercises/ and the
+#               instructor notebooks in instructor_exercises/ and the
 #               browser tests (headless Chromium over every page; screenshots in _build/screenshots)
+#   make unit   ruff and the fast unit tests (not marked slow or browser), 2 workers; no book build
+#   make nbval  nbval over the notebooks under book/ and instructor_exercises/ (needs no book build)
 #   make lab    JupyterLab in the venv, for running the chapters locally
 #   make lint   ruff over the package, tests and notebooks
 #   make bench  time and memory of flash_attention vs naive attention vs SDPA (benchmarks/attention.py)
@@ -13,6 +15,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+PYTEST := $(BIN)/python -m pytest $(PYTEST_ARGS)
+NBVAL  := --nbval book instructor_exercises --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
 
 .PHONY: venv assets book test unit nbval lint lab lock clean bench
 
@@ -29,11 +33,18 @@ assets: $(STAMP)
 	$(BIN)/python tools/fetch_web_assets.py
 
 book: assets
-	$(BIN)/python tools/build_book.py
+	$(BIN)/python -m tools.build_book
 
 test: book
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS) tests --nbval book instructor_exercises --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
+	$(PYTEST) tests $(NBVAL)
+
+unit: $(STAMP)
+	$(BIN)/ruff check .
+	$(PYTEST) -n 2 -m "not slow and not browser" tests
+
+nbval: $(STAMP)
+	$(PYTEST) $(NBVAL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -17,7 +17,8 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-torch.set_num_threads(min(2, torch.get_num_threads()))
+# Under pytest-xdist (`make unit`: -n 2) each worker gets one thread, so the workers do not contend for the cores.
+torch.set_num_threads(1 if os.environ.get("PYTEST_XDIST_WORKER") else min(2, torch.get_num_threads()))
 
 
 def _make_qkv(*batch, lq=5, lk=7, dk=8, dv=4, dtype=torch.float32, seed=0, requires_grad=False):

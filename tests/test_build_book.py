@@ -7,6 +7,8 @@ from pathlib import Path
 
 import nbformat
 
+from tools import build_book
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,8 +28,8 @@ def test_failing_chapter_prints_its_execution_report(tmp_path):
     ]
     nbformat.write(nb, tmp_path / "book" / "bad.ipynb")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "build_book.py"), "--root", str(tmp_path), "--jobs", "1"],
-        capture_output=True, text=True, timeout=300,
+        [sys.executable, "-m", "tools.build_book", "--root", str(tmp_path), "--jobs", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode != 0
     assert "===== execution report: book/bad.ipynb" in result.stdout
@@ -38,9 +40,6 @@ def test_failing_chapter_prints_its_execution_report(tmp_path):
 
 
 def test_toc_notebooks_follow_the_toc_and_execute_exclude_patterns(tmp_path):
-    sys.path.insert(0, str(ROOT / "tools"))
-    import build_book
-
     (tmp_path / "book" / "student_exercises").mkdir(parents=True)
     for name in ("book/a.ipynb", "book/b.ipynb", "book/student_exercises/e.ipynb", "book/not_in_toc.ipynb"):
         (tmp_path / name).write_text("{}")

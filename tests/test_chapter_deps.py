@@ -1,13 +1,10 @@
 """tools/chapter_deps.py: a chapter depends on the attn_course modules it imports, transitively."""
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-
-from chapter_deps import WHOLE, Package, chapter_modules  # noqa: E402
+from tools.chapter_deps import WHOLE, Package, chapter_modules
 
 
 @pytest.fixture

@@ -1,15 +1,13 @@
 """Launch buttons, Binder/Colab requirements and the Pages workflow are configured and consistent."""
 
 import re
-import sys
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+from tools import launch_requirements
 
-import launch_requirements  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_config_has_launch_repository_and_download_buttons():

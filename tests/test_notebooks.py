@@ -5,28 +5,13 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 import attn_course
+from tools.toc import toc_files
 
 ROOT = Path(__file__).resolve().parent.parent
-# Chapters live directly in book/; exercise notebooks (book/exercises/) have checks of their own.
+# Chapters live directly in book/; exercise notebooks (book/student_exercises/) have checks of their own.
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
-
-
-def _toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = {toc["root"]}
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.add(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    return files
 
 
 def _code(nb):
@@ -65,4 +50,4 @@ def test_notebook_is_a_thin_chapter(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_in_the_toc(path):
-    assert str(path.relative_to(ROOT).with_suffix("")) in _toc_files()
+    assert str(path.relative_to(ROOT).with_suffix("")) in toc_files(ROOT)

@@ -1,6 +1,6 @@
 """Build the book into _build/html with warnings as errors.
 
-    .venv/bin/python tools/build_book.py [--root DIR] [--jobs N]
+    .venv/bin/python -m tools.build_book [--root DIR] [--jobs N]   # from the repository root
 
 Run by ``make book``. Steps:
 
@@ -14,7 +14,7 @@ Run by ``make book``. Steps:
 2. The chapters in ``_toc.yml`` that have no cached run are executed here,
    ``--jobs`` at a time (default: the number of cores), each in a fresh kernel
    in its own folder, without widget state (the book shows the explorers'
-   kernel-free HTML), and stored in the cache. If any fails, its traceback (the
+   kernel-free HTML; ``attn_course._notebooks.execute``), and stored in the cache. If any fails, its traceback (the
    execution report) is printed and the build stops.
 3. ``jupyter-book build -n -W --keep-going`` then renders the book; myst-nb
    finds every notebook in the cache and executes nothing. If the build fails,
@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -43,7 +42,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 
 import yaml
-from chapter_deps import Package, chapter_modules
+
+from tools.chapter_deps import Package, chapter_modules
+from tools.toc import toc_files
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -72,23 +73,11 @@ def inputs_fingerprint(root: Path) -> str:
 
 def toc_notebooks(root: Path) -> list[Path]:
     """The .ipynb files that _toc.yml puts in the book and _config.yml lets execute, in reading order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    entries = [toc["root"]]
-
-    def walk(items: list[dict]) -> None:
-        for item in items:
-            if "file" in item:
-                entries.append(item["file"])
-            walk(item.get("sections", []))
-
-    walk(toc.get("chapters", []))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
     execute = (yaml.safe_load((root / "_config.yml").read_text()) or {}).get("execute", {}) or {}
     if execute.get("execute_notebooks", "cache") in ("off", False):
         return []
     excluded = execute.get("exclude_patterns", []) or []  # matched as myst-nb does: PurePosixPath.match
-    paths = [root / f"{entry}.ipynb" for entry in entries]
+    paths = [root / f"{entry}.ipynb" for entry in toc_files(root)]
     return [
         path for path in paths
         if path.exists() and not any(PurePosixPath(path.as_posix()).match(pattern) for pattern in excluded)
@@ -98,18 +87,15 @@ def toc_notebooks(root: Path) -> list[Path]:
 def execute_notebook(path: str, timeout: int) -> tuple[str, str | None, float, str | None]:
     """Run one notebook in a fresh kernel in its folder. Returns (path, notebook JSON, seconds, traceback)."""
     import nbformat
-    from nbclient import NotebookClient
+
+    from attn_course._notebooks import execute, strip_ansi
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb, timeout=timeout, allow_errors=False, record_timing=False, store_widget_state=False,
-        resources={"metadata": {"path": str(Path(path).parent)}},
-    )
     start = time.perf_counter()
     try:
-        client.execute()
+        execute(nb, Path(path).parent, timeout=timeout)
     except Exception:  # noqa: BLE001 - every failure becomes an execution report
-        report = re.sub(r"\x1b\[[0-9;]*m", "", traceback.format_exc())  # no terminal colours in logs
+        report = strip_ansi(traceback.format_exc())  # no terminal colours in logs
         return path, None, time.perf_counter() - start, report
     return path, nbformat.writes(nb), time.perf_counter() - start, None
 

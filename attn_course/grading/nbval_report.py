@@ -10,7 +10,8 @@ import json
 import os
 import re
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+from .._notebooks import strip_ansi
+
 _LIMIT = 2000
 
 
@@ -22,7 +23,7 @@ def pytest_runtest_logreport(report) -> None:
     if not match:
         return
     # After a timeout nbval marks later cells xfail, so a failure shows up as "skipped".
-    text = _ANSI.sub("", report.longreprtext or "") if not report.passed else ""
+    text = strip_ansi(report.longreprtext or "") if not report.passed else ""
     record = {"cell": int(match.group(1)), "when": report.when, "outcome": report.outcome, "text": text[-_LIMIT:]}
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")

@@ -27,15 +27,14 @@ import re
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
+from .. import _notebooks
 from .notebook import check_part, tags
 from .spec import ExerciseSet
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 _HINT = re.compile(r"^\s*### HINT:\s*(.*)$")
-KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 KEEP_CELL_METADATA = ("tags", "editable", "deletable")
 
 
@@ -115,22 +114,13 @@ def student_notebook(exercise: ExerciseSet, instructor: Path) -> nbformat.Notebo
 
 
 def normalise(notebook: nbformat.NotebookNode, exercise: ExerciseSet) -> None:
-    notebook.metadata = nbformat.NotebookNode(
-        kernelspec=KERNELSPEC,
-        language_info={"name": "python", "pygments_lexer": "ipython3"},
-        attn_course={"exercise": exercise.name},
+    _notebooks.normalise(
+        notebook, extra_metadata={"attn_course": {"exercise": exercise.name}}, keep_cell_metadata=KEEP_CELL_METADATA
     )
-    for index, cell in enumerate(notebook.cells):
-        cell.id = f"cell-{index:03d}"
-        cell.metadata = nbformat.NotebookNode({k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA})
-        for output in cell.get("outputs", []):
-            output.get("metadata", {}).pop("execution", None)
 
 
 def execute(notebook: nbformat.NotebookNode, exercise: ExerciseSet, workdir: Path) -> None:
-    resources = {"metadata": {"path": str(workdir)}}
-    client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources=resources)
-    client.execute()  # raises on any error: a released notebook holds no error output
+    _notebooks.execute(notebook, workdir)  # raises on any error: a released notebook holds no error output
     normalise(notebook, exercise)
 
 

@@ -39,8 +39,8 @@ def browser():
 
 def build_book(root: Path) -> Path:
     """Build the book in ``root`` with tools/build_book.py; fail with its output if it fails."""
-    cmd = [sys.executable, str(ROOT / "tools" / "build_book.py"), "--root", str(root)]
-    result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    cmd = [sys.executable, "-m", "tools.build_book", "--root", str(root)]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     if result.returncode != 0:
         output = f"{result.stdout[-20000:]}\n{result.stderr[-5000:]}"
         pytest.fail(f"{' '.join(cmd)} failed (exit {result.returncode}):\n{output}")

@@ -12,26 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
+
+from tools.toc import toc_files
 
 from .checks import book_pages, check_page, new_context, serve
 from .conftest import ROOT, SHOTS
 
 
 def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    walk(toc.get("chapters", []))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    return ["index.html", "genindex.html", "search.html"] + [f"{f}.html" for f in files]
+    return ["index.html", "genindex.html", "search.html"] + [f"{f}.html" for f in toc_files(ROOT)]
 
 
 PAGES = toc_pages()

@@ -1,0 +1,80 @@
+"""Notebook helpers shared by ``tools/`` and the grader: one kernelspec, one normalisation, one executor.
+
+Internal. ``tools/execute_notebooks.py`` (chapters), ``tools/build_book.py`` (the book's execution
+cache) and :mod:`attn_course.grading.release` (student notebooks) run and normalise notebooks with
+these, so a committed notebook looks the same whichever of them wrote it. Only ``nbformat`` is
+imported here (``nbclient`` when a notebook is executed); never torch or matplotlib.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+#: Cell metadata a chapter keeps: tags, myst-nb's options and JupyterLab's editable/deletable/collapsed.
+CHAPTER_CELL_METADATA = frozenset({"tags", "mystnb", "editable", "deletable", "jupyter"})
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class NotebookError(RuntimeError):
+    """A cell left an error output (a cell tagged ``raises-exception`` does not stop nbclient)."""
+
+
+def normalise(
+    nb: nbformat.NotebookNode,
+    *,
+    extra_metadata: Mapping[str, Any] | None = None,
+    keep_cell_metadata: Collection[str] = CHAPTER_CELL_METADATA,
+) -> None:
+    """Strip volatile metadata in place: one kernelspec, no widget state, no timings, stable cell ids.
+
+    The notebook metadata becomes the kernelspec and language info, plus ``extra_metadata``;
+    each cell keeps only the metadata keys in ``keep_cell_metadata``.
+    """
+    nb.metadata = nbformat.NotebookNode(
+        kernelspec=KERNELSPEC,
+        language_info={"name": "python", "pygments_lexer": "ipython3"},
+        **(extra_metadata or {}),
+    )
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"cell-{index:03d}"
+        cell.metadata = nbformat.NotebookNode({k: v for k, v in cell.metadata.items() if k in keep_cell_metadata})
+        for output in cell.get("outputs", []):
+            output.get("metadata", {}).pop("execution", None)
+
+
+def execute(nb: nbformat.NotebookNode, workdir: Path | str, *, timeout: int = 120) -> float:
+    """Run ``nb`` in place, top to bottom, in a fresh ``python3`` kernel in ``workdir``; returns the seconds.
+
+    Raises on the first failing cell (nbclient's ``CellExecutionError``, or ``CellTimeoutError``
+    after ``timeout`` seconds in one cell), and :class:`NotebookError` if any error output is left
+    (a ``raises-exception`` cell), so an executed notebook never holds an error. No widget state and
+    no execution timings are recorded.
+    """
+    from nbclient import NotebookClient
+
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name=KERNELSPEC["name"], allow_errors=False, record_timing=False,
+        store_widget_state=False, resources={"metadata": {"path": str(workdir)}},
+    )
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    failed = [
+        index for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and any(o.output_type == "error" for o in cell.get("outputs", []))
+    ]
+    if failed:
+        raise NotebookError(f"{len(failed)} cell(s) produced errors (cell index {', '.join(map(str, failed))})")
+    return elapsed
+
+
+def strip_ansi(text: str) -> str:
+    """``text`` without terminal colour codes (tracebacks from a kernel or pytest, for logs and reports)."""
+    return _ANSI.sub("", text)
