@@ -24,7 +24,7 @@ from attn_course.grading.spec import get_set
 # Each case is graded in fresh kernels (about 100 s in all): `make test` runs these, `make unit` does not.
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "attn_course" / "grading" / "schemas"
 INSTRUCTOR, STUDENTS = REPO / "instructor_exercises", REPO / "book" / "student_exercises"
 CLI = [sys.executable, "-m", "attn_course.grading.cli"]

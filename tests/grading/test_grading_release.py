@@ -13,7 +13,7 @@ from attn_course.grading.release import MarkerError, same_sources, strip_source,
 from attn_course.grading.spec import INSTRUCTOR_ENV, MissingFolder, all_sets, instructor_dir, students_dir
 
 SETS = all_sets()
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 INSTRUCTOR, STUDENTS = REPO / "instructor_exercises", REPO / "book" / "student_exercises"
 
 

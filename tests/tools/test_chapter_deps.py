@@ -68,7 +68,7 @@ def test_every_real_chapter_resolves():
     """Regression: a subpackage (attn_course/models/) once raised KeyError in the build."""
     import json
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     real = Package(root)
     for path in sorted((root / "book").rglob("*.ipynb")):
         cells = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]

@@ -11,7 +11,7 @@ from attn_course.grading.notebook import Submission
 from attn_course.grading.spec import get_set
 from attn_course.grading.workers import run_isolated
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 INSTRUCTOR, STUDENTS = REPO / "instructor_exercises", REPO / "book" / "student_exercises"
 
 

@@ -9,7 +9,7 @@ import pytest
 import attn_course
 from tools.toc import toc_files
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Chapters live directly in book/; exercise notebooks (book/student_exercises/) have checks of their own.
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 

@@ -9,7 +9,7 @@ import nbformat
 
 from tools import build_book
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_failing_chapter_prints_its_execution_report(tmp_path):

@@ -7,7 +7,7 @@ import yaml
 
 from tools import launch_requirements
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_config_has_launch_repository_and_download_buttons():
