@@ -15,7 +15,9 @@ unambiguous: "26" is 2026, "71" is 1971.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import torch
 
@@ -43,20 +45,28 @@ def _weekday(d: dt.date) -> str:
     return WEEKDAYS[d.weekday()]
 
 
-#: Human formats, from short to long. Each maps a date to a string.
+#: What each field of a format's name writes, e.g. "Mon" -> "Mar", "dth" -> "3rd".
+_FIELDS: dict[str, Callable[[dt.date], str]] = {
+    "yyyy": lambda d: str(d.year), "YYYY": lambda d: str(d.year), "yy": lambda d: f"{d.year % 100:02d}",
+    "Month": _month, "MON": lambda d: _month(d)[:3].upper(), "Mon": lambda d: _month(d)[:3],
+    "mm": lambda d: f"{d.month:02d}", "Weekday": _weekday, "Wkd": lambda d: _weekday(d)[:3],
+    "dth": lambda d: _ordinal(d.day), "dd": lambda d: f"{d.day:02d}", "d": lambda d: str(d.day),
+    "D": lambda d: str(d.day),
+}
+_FIELD = re.compile("|".join(sorted(_FIELDS, key=len, reverse=True)))  # longest first: "Month" before "Mon"
+
+
+def _render(name: str, date: dt.date) -> str:
+    """Write ``date`` in the format ``name``: its fields replaced, everything else kept as written."""
+    return _FIELD.sub(lambda field: _FIELDS[field.group()](date), name)
+
+
+#: Human formats, from short to long. Each name is its own template, and maps a date to a string.
 DATE_FORMATS: dict[str, Callable[[dt.date], str]] = {
-    "mm/dd/yy": lambda d: f"{d.month:02d}/{d.day:02d}/{d.year % 100:02d}",
-    "d-Mon-yy": lambda d: f"{d.day}-{_month(d)[:3]}-{d.year % 100:02d}",
-    "dd.mm.yyyy": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
-    "d Mon yyyy": lambda d: f"{d.day} {_month(d)[:3]} {d.year}",
-    "D MON YYYY": lambda d: f"{d.day} {_month(d)[:3].upper()} {d.year}",
-    "Mon d, yyyy": lambda d: f"{_month(d)[:3]} {d.day}, {d.year}",
-    "Wkd d Mon yyyy": lambda d: f"{_weekday(d)[:3]} {d.day} {_month(d)[:3]} {d.year}",
-    "d Month yyyy": lambda d: f"{d.day} {_month(d)} {d.year}",
-    "Month d, yyyy": lambda d: f"{_month(d)} {d.day}, {d.year}",
-    "the dth of Month yyyy": lambda d: f"the {_ordinal(d.day)} of {_month(d)} {d.year}",
-    "Weekday d Month yyyy": lambda d: f"{_weekday(d)} {d.day} {_month(d)} {d.year}",
-    "Weekday, Month d yyyy": lambda d: f"{_weekday(d)}, {_month(d)} {d.day} {d.year}",
+    name: partial(_render, name)
+    for name in ("mm/dd/yy", "d-Mon-yy", "dd.mm.yyyy", "d Mon yyyy", "D MON YYYY", "Mon d, yyyy",
+                 "Wkd d Mon yyyy", "d Month yyyy", "Month d, yyyy", "the dth of Month yyyy",
+                 "Weekday d Month yyyy", "Weekday, Month d yyyy")
 }
 
 

@@ -1,6 +1,7 @@
 """Hidden tests and static checks, without a kernel: extraction, shortcuts, tampering, run-time guards."""
 
 from pathlib import Path
+from textwrap import dedent
 
 import nbformat
 import pytest
@@ -98,29 +99,30 @@ def _with(name: str, function: str, body: str) -> list[tuple[int, str]]:
 
 
 def test_runtime_tripwire_catches_a_shortcut_the_ast_cannot_see():
-    body = (
-        "import math\nimport torch\n"
-        "def attention(query, key, value, mask=None):\n"
-        "    scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])\n"
-        "    if mask is not None:\n"
-        "        scores = scores.masked_fill(~mask, float('-inf'))\n"
-        "    weights = torch.softmax(scores, dim=-1).nan_to_num(0.0)\n"
-        "    fn = getattr(torch.nn.functional, 'scaled_dot_' + 'product_attention')\n"
-        "    return fn(query, key, value, attn_mask=mask).nan_to_num(0.0), weights\n"
-    )
+    body = dedent("""\
+        import math
+        import torch
+        def attention(query, key, value, mask=None):
+            scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])
+            if mask is not None:
+                scores = scores.masked_fill(~mask, float('-inf'))
+            weights = torch.softmax(scores, dim=-1).nan_to_num(0.0)
+            fn = getattr(torch.nn.functional, 'scaled_dot_' + 'product_attention')
+            return fn(query, key, value, attn_mask=mask).nan_to_num(0.0), weights
+    """)
     result = _hidden("02_attention_masks", _with("02_attention_masks", "attention", body))
     assert _passed(result) == {"a": True, "b": False}
     assert "scaled_dot_product_attention" in result["parts"]["b"]["message"]
 
 
 def test_course_function_reached_dynamically_is_a_shortcut():
-    body = (
-        "import importlib\n"  # not allowed: ImportError, so the part is not defined at all
-        "import torch\n"
-        "def attention(query, key, value, mask=None):\n"
-        "    course = __import__('attn' + '_course')\n"
-        "    return course.attention(query, key, value, mask)\n"
-    )
+    body = dedent("""\
+        import importlib
+        import torch
+        def attention(query, key, value, mask=None):
+            course = __import__('attn' + '_course')
+            return course.attention(query, key, value, mask)
+    """)
     result = _hidden("02_attention_masks", _with("02_attention_masks", "attention", body))
     assert not _passed(result)["b"]
     assert "forbidden shortcut" in result["parts"]["b"]["message"]
@@ -128,25 +130,26 @@ def test_course_function_reached_dynamically_is_a_shortcut():
 
 
 def test_patching_torch_inside_the_function_is_caught():
-    body = (
-        "import torch\n"
-        "def scaled_scores(query, key):\n"
-        "    torch.isclose = lambda a, b, **k: torch.ones_like(a, dtype=torch.bool)\n"
-        "    return torch.zeros(query.shape[:-1] + (key.shape[-2],))\n"
-    )
+    body = dedent("""\
+        import torch
+        def scaled_scores(query, key):
+            torch.isclose = lambda a, b, **k: torch.ones_like(a, dtype=torch.bool)
+            return torch.zeros(query.shape[:-1] + (key.shape[-2],))
+    """)
     result = _hidden("01_scores_softmax", _with("01_scores_softmax", "scaled_scores", body))
     assert not any(_passed(result).values()), "after tampering, no later part can be trusted either"
     assert "replaced torch.isclose" in result["parts"]["a"]["message"]
 
 
 def test_a_tensor_subclass_cannot_pass_for_a_tensor():
-    body = (
-        "import torch\n"
-        "class Liar(torch.Tensor):\n"
-        "    def __eq__(self, other):\n        return True\n"
-        "def build_causal_mask(n):\n"
-        "    return torch.zeros(n, n, dtype=torch.bool).as_subclass(Liar)\n"
-    )
+    body = dedent("""\
+        import torch
+        class Liar(torch.Tensor):
+            def __eq__(self, other):
+                return True
+        def build_causal_mask(n):
+            return torch.zeros(n, n, dtype=torch.bool).as_subclass(Liar)
+    """)
     result = _hidden("03_causal_padding", _with("03_causal_padding", "build_causal_mask", body))
     assert not _passed(result)["a"]
     assert "expected a torch.Tensor, got Liar" in result["parts"]["a"]["message"]
