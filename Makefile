@@ -5,7 +5,7 @@
 #               instructor notebooks in instructor_exercises/ and the
 #               browser tests (headless Chromium over every page; screenshots in _build/screenshots)
 #   make unit   ruff and the fast unit tests (not marked slow or browser), 2 workers; no book build
-#   make nbval  nbval over the notebooks under book/ and instructor_exercises/ (needs no book build)
+#   make nbval  nbval over the notebooks under book/ and instructor_exercises/, 2 workers (needs no book build)
 #   make lab    JupyterLab in the venv, for running the chapters locally
 #   make lint   ruff over the package, tests and notebooks
 #   make bench  time and memory of flash_attention vs naive attention vs SDPA (benchmarks/attention.py)
@@ -35,16 +35,18 @@ assets: $(STAMP)
 book: assets
 	$(BIN)/python -m tools.build_book
 
+# Two workers; --dist loadgroup keeps each notebook's cells (and each module with an expensive
+# module-scoped fixture, marked xdist_group) on one worker, and spreads every other test.
 test: book
 	$(BIN)/ruff check .
-	$(PYTEST) tests $(NBVAL)
+	$(PYTEST) -n 2 --dist loadgroup tests $(NBVAL)
 
 unit: $(STAMP)
 	$(BIN)/ruff check .
 	$(PYTEST) -n 2 -m "not slow and not browser" tests
 
 nbval: $(STAMP)
-	$(PYTEST) $(NBVAL)
+	$(PYTEST) -n 2 --dist loadfile $(NBVAL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 nbval compares each cell's stored outputs with a fresh run. By default it
 already skips images and widget views (whose model ids are random). Figures
-are checked by the unit tests of :mod:`attn_course.viz` instead, and volatile
+are checked by the unit tests of :mod:`attn_course.plots` instead, and volatile
 cells (timings, widgets, progress bars) carry the cell tag
 ``nbval-ignore-output``.
 """
