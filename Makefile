@@ -35,11 +35,11 @@ assets: $(STAMP)
 book: assets
 	$(BIN)/python -m tools.build_book
 
-# Two workers; --dist loadgroup keeps each notebook's cells (and each module with an expensive
-# module-scoped fixture, marked xdist_group) on one worker, and spreads every other test.
+# Two workers; --dist loadfile keeps each file on one worker: a notebook's cells share one kernel
+# under nbval, and a module's expensive module-scoped fixture (the grader's batch, the fixture book) runs once.
 test: book
 	$(BIN)/ruff check .
-	$(PYTEST) -n 2 --dist loadgroup tests $(NBVAL)
+	$(PYTEST) -n 2 --dist loadfile tests $(NBVAL)
 
 unit: $(STAMP)
 	$(BIN)/ruff check .

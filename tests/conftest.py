@@ -1,7 +1,6 @@
 """Shared test set-up: hypothesis profiles, one thread pair for torch, and fixtures every folder uses."""
 
 import os
-from pathlib import Path
 
 import pytest
 import torch
@@ -51,16 +50,3 @@ def _move_slider(box, name, value):
 def move_slider():
     """``move_slider(box, name, value)``: set one slider of an explorer's live widget; return the PNGs before, after."""
     return _move_slider
-
-
-def pytest_collection_modifyitems(config, items):
-    """Under ``-n 2 --dist loadgroup`` (``make test``) keep each notebook's cells on one worker.
-
-    nbval runs a notebook's cells in order in one kernel, so they must not be spread over workers;
-    every other test is distributed one by one (modules with an expensive module-scoped fixture
-    mark themselves with ``xdist_group``).
-    """
-    for item in items:
-        path = Path(str(item.fspath))
-        if path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(name=f"nbval:{path.name}"))

@@ -19,9 +19,6 @@ import pytest
 from .checks import book_pages, check_page, new_context, serve
 from .conftest import ROOT, SHOTS, build_book
 
-# The fixture book is built once, on one worker (`make test` distributes tests with --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("fixture-book")
-
 TOC = """format: jb-book
 root: book/intro
 chapters:

@@ -22,8 +22,7 @@ from attn_course.grading.notebook import check_part
 from attn_course.grading.spec import get_set
 
 # Each case is graded in fresh kernels (about 100 s in all): `make test` runs these, `make unit` does not.
-# One worker grades the module's batch once (`make test` distributes tests with --dist loadgroup).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading-end-to-end")]
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "attn_course" / "grading" / "schemas"
