@@ -117,6 +117,8 @@ def check_qkv(query: torch.Tensor, key: torch.Tensor, value: torch.Tensor) -> No
             f"query, key and value must share a dtype, got {query.dtype}, {key.dtype} and {value.dtype}"
         )
     check_key_value(key, value)
+    if query.shape[:-2] == key.shape[:-2] == value.shape[:-2]:
+        return  # the common case, without torch.broadcast_shapes (~20 us)
     try:
         torch.broadcast_shapes(query.shape[:-2], key.shape[:-2], value.shape[:-2])
     except RuntimeError:
@@ -141,11 +143,12 @@ def check_mask(mask: object, target_shape: torch.Size, *, name: str = "mask") ->
             "a float mask is ambiguous (0/1 flags or an additive bias?), convert it with mask.bool()"
         )
     target = tuple(target_shape)
-    try:
-        broadcast = tuple(torch.broadcast_shapes(mask.shape, target_shape))
-    except RuntimeError:
-        broadcast = None
-    if broadcast != target:
+    # Broadcasting without enlarging: no extra dimensions, and each size is 1 or
+    # the target's (a loop, ~20 times faster than torch.broadcast_shapes).
+    fits = mask.dim() <= len(target) and all(
+        m in (1, t) for m, t in zip(reversed(mask.shape), reversed(target), strict=False)
+    )
+    if not fits:
         raise ValueError(
             f"{name} of shape {shape_str(mask)} cannot broadcast to the attention scores of "
             f"shape ({', '.join(str(s) for s in target)}) = (..., L_q, L_k)"

@@ -40,11 +40,14 @@ def masked_softmax(scores: torch.Tensor, mask: torch.Tensor | None = None) -> to
     if mask is None:
         return torch.softmax(scores, dim=-1)
     allowed = check_mask(mask, scores.shape)
-    scores = scores.masked_fill(~allowed, float("-inf"))  # exp(-inf) == 0 exactly
+    # Rows with no allowed key are found on the mask, which is small next to the
+    # scores when it broadcasts (e.g. (L_q, L_k) against (B, h, L_q, L_k)).
     any_allowed = allowed.any(dim=-1, keepdim=True)  # (..., L_q, 1)
-    # A fully blocked row would be softmax([-inf, ..., -inf]) = NaN. Give it
-    # finite scores for the softmax, then zero its weights afterwards; the
-    # gradient through those rows is then exactly 0, not NaN.
-    scores = scores.masked_fill(~any_allowed, 0.0)
-    weights = torch.softmax(scores, dim=-1)
-    return weights.masked_fill(~any_allowed, 0.0)
+    # Blocked scores become -inf, so their weights are exactly 0: exp(-inf) == 0.
+    # A row with no allowed key keeps its finite scores, since the softmax of
+    # (-inf, ..., -inf) would be 0/0 = NaN; its weights are zeroed below.
+    keep = allowed | ~any_allowed  # on the mask's shape, not the scores'
+    weights = torch.softmax(torch.where(keep, scores, float("-inf")), dim=-1)
+    if not any_allowed.all():  # a second pass over the weights only when needed
+        weights = weights.masked_fill(~any_allowed, 0.0)  # zero output, zero gradient
+    return weights

@@ -131,3 +131,34 @@ def test_attend_accepts_any_scores():
     out, weights = attend(scores, value, torch.tensor([True, True, False]))
     torch.testing.assert_close(out, torch.tensor([[1.5]]))
     torch.testing.assert_close(weights, torch.tensor([[0.5, 0.5, 0.0]]))
+
+
+def test_masked_softmax_leaves_the_callers_scores_unchanged():
+    scores = torch.randn(2, 3, 4)
+    before = scores.clone()
+    masked_softmax(scores, torch.tensor([[True, False, True, False], [False] * 4, [True] * 4]))
+    assert torch.equal(scores, before)
+
+
+@pytest.mark.parametrize("lengths", [[3, 0], [3, 4]])  # with and without a fully blocked sequence
+def test_gradcheck_float64_broadcast_padding_mask(lengths, make_qkv):
+    q, k, v = make_qkv(2, lq=3, lk=4, dk=3, dv=2, dtype=torch.float64)
+    mask = padding_mask(lengths, 4)  # (2, 1, 4), broadcast over the queries
+    inputs = tuple(t.requires_grad_(True) for t in (q, k, v))
+    assert torch.autograd.gradcheck(lambda a, b, c: attention(a, b, c, mask), inputs)
+    out, weights = attention(*inputs, mask)
+    assert torch.all(weights[~mask.expand(weights.shape)] == 0)
+    if lengths[1] == 0:
+        assert torch.all(out[1] == 0) and torch.all(weights[1] == 0)
+
+
+@pytest.mark.filterwarnings("ignore:Anomaly Detection has been enabled")
+def test_fully_masked_row_creates_no_nan_even_inside_autograd(make_qkv):
+    """No intermediate NaN in the forward or backward pass: anomaly detection stays silent."""
+    q, k, v = (t.requires_grad_(True) for t in make_qkv(2, lq=3, lk=4, dtype=torch.float64))
+    mask = torch.tensor([[True, False, True, False], [False] * 4, [True] * 4])
+    with torch.autograd.detect_anomaly():
+        out, _ = attention(q, k, v, mask)
+        out.sum().backward()
+    assert all(torch.isfinite(t.grad).all() for t in (q, k, v))
+    assert torch.all(q.grad[:, 1] == 0)
