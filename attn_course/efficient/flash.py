@@ -40,6 +40,11 @@ from ._tiles import MaskTiles
 DEFAULT_BLOCK = (1024, 1024)
 
 
+def _tile(scratch: torch.Tensor, n: int, rows: int, cols: int) -> torch.Tensor:
+    """A contiguous (n, rows, cols) view of the front of a flat scratch buffer (BLAS writes it at full speed)."""
+    return scratch[: n * rows * cols].view(n, rows, cols)
+
+
 def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
     """Tiled forward pass on (N, L, d) tensors. Returns output (N, L_q, d_v) and lse (N, L_q)."""
     n, len_q, d_k = q.shape
@@ -48,12 +53,12 @@ def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
     out = q.new_empty(n, len_q, d_v)
     lse = q.new_empty(n, len_q)
     key_t = k.transpose(1, 2)  # (N, d_k, L_k), a view: BLAS reads it transposed
-    scratch = q.new_empty(n, min(block_q, len_q), min(block_k, len_k))  # one score tile, reused by every tile
+    scratch = q.new_empty(n * min(block_q, len_q) * min(block_k, len_k))  # one score tile, reused by every tile
     for q0 in range(0, len_q, block_q):
         q1 = min(q0 + block_q, len_q)
         m = q.new_full((n, q1 - q0, 1), -math.inf)  # running max
         row_sum = q.new_zeros(n, q1 - q0, 1)  # running sum l of exp(s - m)
-        acc = out[:, q0:q1]  # (N, n_q, d_v) running sum of exp(s - m) v, kept in the output itself
+        acc = q.new_empty(n, q1 - q0, d_v)  # running sum of exp(s - m) v; contiguous: BLAS is slow on views
         fresh = True  # acc holds nothing yet (no tile visited)
         k_end = min(len_k, q1) if tiles.causal else len_k  # later key blocks are fully masked
         for k0 in range(0, k_end, block_k):
@@ -61,7 +66,7 @@ def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
             allowed = tiles.tile(q0, q1, k0, k1)
             if allowed is False:
                 continue
-            s = scratch[:, : q1 - q0, : k1 - k0]  # (N, n_q, n_k)
+            s = _tile(scratch, n, q1 - q0, k1 - k0)  # (N, n_q, n_k)
             torch.baddbmm(s, q[:, q0:q1], key_t[:, :, k0:k1], beta=0, alpha=scale, out=s)  # S = scale Q Kᵀ
             if allowed is not None:
                 s.masked_fill_(allowed.logical_not(), -math.inf)
@@ -71,7 +76,7 @@ def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
             s.sub_(shift).exp_()  # P~ = exp(S - m_new), in place
             alpha = m.sub_(shift).exp_()  # exp(m_old - m_new), reuses m's storage
             row_sum.mul_(alpha).add_(s.sum(dim=-1, keepdim=True))
-            if fresh:  # acc = P~ V, written straight into the output
+            if fresh:  # acc = P~ V, nothing to rescale yet
                 torch.bmm(s, v[:, k0:k1], out=acc)
             else:
                 acc.mul_(alpha).baddbmm_(s, v[:, k0:k1])  # acc = alpha * acc + P~ V
@@ -79,7 +84,7 @@ def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
         if fresh:  # every tile of these rows was skipped
             acc.zero_()
         empty = row_sum == 0  # rows whose keys were all masked: zero output, never NaN
-        acc.div_(row_sum.masked_fill_(empty, 1.0))
+        out[:, q0:q1] = acc.div_(row_sum.masked_fill_(empty, 1.0))
         # lse = +inf makes exp(s - lse) = 0 for empty rows in the backward pass.
         lse[:, q0:q1] = (m + row_sum.log()).masked_fill_(empty, math.inf).squeeze(-1)
     return out, lse
@@ -92,13 +97,18 @@ def _backward(q, k, v, out, lse, grad_out, tiles: MaskTiles, block_q: int, block
     scale = 1.0 / math.sqrt(d_k)
     neg_delta = (grad_out * out).sum(dim=-1, keepdim=True).neg_()  # (N, L_q, 1) = -rowsum(dO ⊙ O)
     neg_lse = lse.neg().unsqueeze(-1)  # (N, L_q, 1)
-    grad_q, grad_k, grad_v = torch.zeros_like(q), torch.zeros_like(k), torch.zeros_like(v)
-    p_scratch = q.new_empty(n, min(block_q, len_q), min(block_k, len_k))  # P tile, reused
+    # BLAS accumulates fast only into contiguous blocks, not into slices of (N, L, d) tensors.
+    q_starts = range(0, len_q, block_q)
+    grad_q_blocks = [q.new_zeros(n, min(block_q, len_q - q0), d_k) for q0 in q_starts]  # (N, n_q, d_k) each
+    grad_k_blocks, grad_v_blocks = [], []
+    p_scratch = q.new_empty(n * min(block_q, len_q) * min(block_k, len_k))  # P tile, reused
     ds_scratch = torch.empty_like(p_scratch)  # dS tile, reused
     for k0 in range(0, len_k, block_k):
         k1 = min(k0 + block_k, len_k)
         k_block, v_block = k[:, k0:k1], v[:, k0:k1]  # (N, n_k, d_k), (N, n_k, d_v)
-        dk_block, dv_block = grad_k[:, k0:k1], grad_v[:, k0:k1]  # views: accumulated in place
+        dk_block, dv_block = torch.zeros_like(k_block), torch.zeros_like(v_block)
+        grad_k_blocks.append(dk_block)
+        grad_v_blocks.append(dv_block)
         q_start = (k0 // block_q) * block_q if tiles.causal else 0  # earlier queries cannot see these keys
         for q0 in range(q_start, len_q, block_q):
             q1 = min(q0 + block_q, len_q)
@@ -106,18 +116,18 @@ def _backward(q, k, v, out, lse, grad_out, tiles: MaskTiles, block_q: int, block
             if allowed is False:
                 continue
             q_block, do_block = q[:, q0:q1], grad_out[:, q0:q1]
-            p = p_scratch[:, : q1 - q0, : k1 - k0]  # (N, n_q, n_k)
+            p = _tile(p_scratch, n, q1 - q0, k1 - k0)  # (N, n_q, n_k)
             torch.baddbmm(neg_lse[:, q0:q1], q_block, k_block.transpose(1, 2), alpha=scale, out=p)  # S - lse
             if allowed is not None:
                 p.masked_fill_(allowed.logical_not(), -math.inf)
             p.exp_()  # P = exp(S - lse), exactly the forward's weights
             dv_block.baddbmm_(p.transpose(1, 2), do_block)  # dV += Pᵀ dO
-            ds = ds_scratch[:, : q1 - q0, : k1 - k0]
+            ds = _tile(ds_scratch, n, q1 - q0, k1 - k0)  # (N, n_q, n_k)
             torch.baddbmm(neg_delta[:, q0:q1], do_block, v_block.transpose(1, 2), out=ds)  # dP - delta
             ds.mul_(p)  # dS = P ⊙ (dP - delta)
-            grad_q[:, q0:q1].baddbmm_(ds, k_block, alpha=scale)  # dQ += scale dS K
+            grad_q_blocks[q0 // block_q].baddbmm_(ds, k_block, alpha=scale)  # dQ += scale dS K
             dk_block.baddbmm_(ds.transpose(1, 2), q_block, alpha=scale)  # dK += scale dSᵀ Q
-    return grad_q, grad_k, grad_v
+    return torch.cat(grad_q_blocks, dim=1), torch.cat(grad_k_blocks, dim=1), torch.cat(grad_v_blocks, dim=1)
 
 
 class _FlashAttention(torch.autograd.Function):
