@@ -23,6 +23,13 @@ pass recomputes each score tile and its probabilities ``P = exp(S - lse)``
 from them, then accumulates the gradients tile by tile with
 ``dP = dO Vᵀ`` and ``dS = P ⊙ (dP - rowsum(dO ⊙ O))`` (Dao et al., 2022,
 Alg. 4), so training is O(L) in memory too.
+
+**Speed on CPU.** Every ATen call is one pass over the tile and one parallel
+region, so the loop keeps calls few: the scale is fused into the score GEMM
+(``baddbmm(alpha=scale)``), the backward folds ``- lse`` and ``- delta`` into its
+GEMMs' added input, exp runs in place in one scratch tile reused by every tile,
+and GEMMs write only contiguous blocks (a GEMM into a slice of an (N, L, d)
+tensor falls back to one small product per batch element).
 """
 
 from __future__ import annotations
