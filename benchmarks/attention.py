@@ -1,11 +1,17 @@
-"""Benchmark: tiled flash_attention vs naive attention vs PyTorch's fused SDPA (CPU).
+"""Benchmark: tiled flash_attention vs naive attention vs PyTorch's SDPA (CPU).
 
     .venv/bin/python benchmarks/attention.py            # or: make bench
     .venv/bin/python benchmarks/attention.py --repeats 15 --block-size 256 512
 
-Time: B=1, h=8, d=64, float32, torch.set_num_threads(2); the three methods are
-called in turn inside each repeat (interleaved, so a burst of load from other
-processes hits all three alike) and the medians are compared.
+Methods: ``flash`` (attn_course.flash_attention), ``naive`` (attn_course.attention),
+``sdpa`` (F.scaled_dot_product_attention, PyTorch's fused flash CPU kernel) and
+``sdpa_math`` (the same call restricted to SDPBackend.MATH, the unfused reference).
+
+Time: B=1, h=8, d=64, float32, torch.set_num_threads(2), forward (no_grad) and
+forward+backward (autograd.grad of the output against a fixed dO); the four
+methods are called in turn inside each repeat (interleaved, so a burst of load
+from other processes hits all alike) and the medians are compared. The table
+prints flash/sdpa, naive/sdpa and naive/sdpa_math.
 
 Memory: one fresh subprocess per (method, L). The child imports torch, makes
 its inputs, reads VmHWM (peak resident set) from /proc/self/status as the
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -31,12 +38,14 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from attn_course import attention, flash_attention
 from attn_course.lessons.measure import fit_exponent
 
 HEADS, DIM = 8, 64
-METHODS = ("flash", "naive", "sdpa")
+METHODS = ("flash", "naive", "sdpa", "sdpa_math")
+MODES = ("forward", "forward+backward")
 
 
 def run(method: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, block: tuple[int, int] | None):
@@ -44,6 +53,9 @@ def run(method: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, block: t
         return flash_attention(q, k, v, block_size=block)
     if method == "naive":
         return attention(q, k, v)[0]
+    if method == "sdpa_math":
+        with sdpa_kernel(SDPBackend.MATH):
+            return F.scaled_dot_product_attention(q, k, v)
     return F.scaled_dot_product_attention(q, k, v)
 
 
@@ -81,7 +93,7 @@ def measure_memory(lengths, block, allow_large: bool) -> dict:
     results: dict = {m: {} for m in METHODS}
     for length in lengths:
         for method in METHODS:
-            need = 2 * HEADS * length * length * 4 if method == "naive" else 0
+            need = 2 * HEADS * length * length * 4 if method in ("naive", "sdpa_math") else 0
             if need and not allow_large and need > mem_available() / 2:
                 results[method][length] = {"skipped": f"needs ~{need / 2**30:.1f} GiB"}
                 continue
@@ -93,24 +105,49 @@ def measure_memory(lengths, block, allow_large: bool) -> dict:
     return results
 
 
+def timed(method: str, mode: str, qkv: tuple[torch.Tensor, ...], grad: torch.Tensor, block) -> float:
+    start = time.perf_counter()
+    if mode == "forward":
+        with torch.no_grad():
+            run(method, *qkv, block)
+    else:
+        torch.autograd.grad(run(method, *qkv, block), qkv, grad)
+    return time.perf_counter() - start
+
+
+def max_errors(qkv: tuple[torch.Tensor, ...], grad: torch.Tensor, block) -> dict:
+    """Max |method - sdpa| of the output (forward) and of dQ, dK, dV (forward+backward)."""
+    results = {}
+    for method in METHODS:
+        out = run(method, *qkv, block)
+        results[method] = (out.detach(), torch.autograd.grad(out, qkv, grad))
+    ref_out, ref_grads = results["sdpa"]
+    return {m: {"forward": float((out - ref_out).abs().max()),
+                "forward+backward": max(float((g - r).abs().max()) for g, r in zip(grads, ref_grads, strict=True))}
+            for m, (out, grads) in results.items()}
+
+
 def measure_time(lengths, block, repeats: int, threads: int = 2) -> dict:
     torch.set_num_threads(threads)
-    results = {}
+    results: dict = {}
     for length in lengths:
-        q, k, v = inputs(length)
-        with torch.no_grad():
-            reference = F.scaled_dot_product_attention(q, k, v)
-            errors = {m: float((run(m, q, k, v, block) - reference).abs().max()) for m in METHODS}
+        qkv = tuple(x.requires_grad_() for x in inputs(length))
+        grad = inputs(length, seed=1)[0]
+        errors = max_errors(qkv, grad, block)
+        results[length] = {}
+        for mode in MODES:
             reps = max(3, repeats if length <= 1024 else repeats // 2)
             times: dict[str, list[float]] = {m: [] for m in METHODS}
             for _ in range(reps):
                 for method in METHODS:
-                    start = time.perf_counter()
-                    run(method, q, k, v, block)
-                    times[method].append(time.perf_counter() - start)
-        medians = {m: statistics.median(t) for m, t in times.items()}
-        results[length] = {"median_s": medians, "max_abs_error_vs_sdpa": errors, "repeats": reps,
-                           "ratio_to_sdpa": {m: medians[m] / medians["sdpa"] for m in METHODS}}
+                    times[method].append(timed(method, mode, qkv, grad, block))
+            med = {m: statistics.median(t) for m, t in times.items()}
+            results[length][mode] = {
+                "median_s": med, "repeats": reps, "load_average": os.getloadavg()[0],
+                "max_abs_error_vs_sdpa": {m: errors[m][mode] for m in METHODS},
+                "ratio": {"flash/sdpa": med["flash"] / med["sdpa"], "naive/sdpa": med["naive"] / med["sdpa"],
+                          "naive/sdpa_math": med["naive"] / med["sdpa_math"]},
+            }
     return results
 
 
@@ -120,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--block-size", nargs=2, type=int, metavar=("BLOCK_Q", "BLOCK_K"))
     parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--time-lengths", type=int, nargs="+", default=[256, 1024, 4096])
-    parser.add_argument("--memory-lengths", type=int, nargs="+", default=[1024, 2048, 4096, 8192, 16384])
+    parser.add_argument("--memory-lengths", type=int, nargs="+", default=[2048, 8192])
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--threads", type=int, default=2, help="intra-op threads for the timing (default 2)")
     parser.add_argument("--allow-large", action="store_true", help="run naive attention even if it needs > half of RAM")
@@ -133,17 +170,19 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {"config": {"batch": 1, "heads": HEADS, "d": DIM, "dtype": "float32", "threads": args.threads,
                          "block_size": block, "torch": torch.__version__, "machine": platform.machine(),
-                         "load_average_start": list(__import__("os").getloadavg())}}
+                         "load_average_start": list(os.getloadavg())}}
     report["time"] = measure_time(args.time_lengths, block, args.repeats, args.threads)
-    print(f"\nTime (medians of interleaved repeats; ratio = method / SDPA), block_size={block or 'default'}, "
-          f"threads={args.threads}, load average at start {report['config']['load_average_start'][0]:.1f}")
-    print(f"{'L':>6} {'reps':>4} {'flash ms':>9} {'naive ms':>9} {'sdpa ms':>9} {'flash/sdpa':>10} "
-          f"{'naive/sdpa':>10} {'flash err':>10}")
-    for length, row in report["time"].items():
-        ms, ratio = row["median_s"], row["ratio_to_sdpa"]
-        print(f"{length:>6} {row['repeats']:>4} {ms['flash'] * 1e3:>9.2f} {ms['naive'] * 1e3:>9.2f} "
-              f"{ms['sdpa'] * 1e3:>9.2f} {ratio['flash']:>10.2f} {ratio['naive']:>10.2f} "
-              f"{row['max_abs_error_vs_sdpa']['flash']:>10.1e}")
+    print(f"\nTime (medians of interleaved repeats, ms; ratios of medians), block_size={block or 'default'}, "
+          f"threads={args.threads}, load average at start {report['config']['load_average_start'][0]:.2f}")
+    print(f"{'mode':>16} {'L':>5} {'reps':>4} " + " ".join(f"{m:>9}" for m in METHODS)
+          + f" {'flash/sdpa':>10} {'naive/sdpa':>10} {'naive/math':>10} {'flash err':>9} {'load':>5}")
+    for mode in MODES:
+        for length, cell in report["time"].items():
+            row = cell[mode]
+            print(f"{mode:>16} {length:>5} {row['repeats']:>4} "
+                  + " ".join(f"{row['median_s'][m] * 1e3:>9.2f}" for m in METHODS)
+                  + "".join(f" {r:>10.2f}" for r in row["ratio"].values())
+                  + f" {row['max_abs_error_vs_sdpa']['flash']:>9.1e} {row['load_average']:>5.2f}")
     if not args.skip_memory:
         memory = measure_memory(args.memory_lengths, block, args.allow_large)
         report["memory"] = memory
@@ -165,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         for span, values in slopes.items():
             text = ", ".join(f"{m} {s:.2f}" for m, s in values.items())
             print(f"log-log slope of memory vs L ({span} points): {text}")
-    report["config"]["load_average_end"] = list(__import__("os").getloadavg())
+    report["config"]["load_average_end"] = list(os.getloadavg())
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2))
     print(f"\nwrote {args.output}")

@@ -23,6 +23,13 @@ pass recomputes each score tile and its probabilities ``P = exp(S - lse)``
 from them, then accumulates the gradients tile by tile with
 ``dP = dO Vᵀ`` and ``dS = P ⊙ (dP - rowsum(dO ⊙ O))`` (Dao et al., 2022,
 Alg. 4), so training is O(L) in memory too.
+
+**Speed on CPU.** Every ATen call is one pass over the tile and one parallel
+region, so the loop keeps calls few: the scale is fused into the score GEMM
+(``baddbmm(alpha=scale)``), the backward folds ``- lse`` and ``- delta`` into its
+GEMMs' added input, exp runs in place in one scratch tile reused by every tile,
+and GEMMs write only contiguous blocks (a GEMM into a slice of an (N, L, d)
+tensor falls back to one small product per batch element).
 """
 
 from __future__ import annotations
@@ -34,8 +41,15 @@ import torch
 from .._validation import check_mask, check_qkv
 from ._tiles import MaskTiles
 
-#: Default tile: 256 query rows x 1024 key rows (see benchmarks/attention.py).
-DEFAULT_BLOCK = (256, 1024)
+#: Default tile: 256 query rows x 512 key rows, the sizes of ATen's CPU flash kernel for L >= 768.
+#: Interleaved at L=1024 (31 repeats, load 3): 1.6x SDPA's time, vs 2.2x for (256, 1024) and 3.3x
+#: for (1024, 1024); under heavier load (5-7) fewer, larger tiles won (see benchmarks/attention.py).
+DEFAULT_BLOCK = (256, 512)
+
+
+def _tile(scratch: torch.Tensor, n: int, rows: int, cols: int) -> torch.Tensor:
+    """A contiguous (n, rows, cols) view of the front of a flat scratch buffer (BLAS writes it at full speed)."""
+    return scratch[: n * rows * cols].view(n, rows, cols)
 
 
 def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
@@ -46,19 +60,21 @@ def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
     out = q.new_empty(n, len_q, d_v)
     lse = q.new_empty(n, len_q)
     key_t = k.transpose(1, 2)  # (N, d_k, L_k), a view: BLAS reads it transposed
+    scratch = q.new_empty(n * min(block_q, len_q) * min(block_k, len_k))  # one score tile, reused by every tile
     for q0 in range(0, len_q, block_q):
         q1 = min(q0 + block_q, len_q)
-        q_block = q[:, q0:q1] * scale  # (N, n_q, d_k)
         m = q.new_full((n, q1 - q0, 1), -math.inf)  # running max
         row_sum = q.new_zeros(n, q1 - q0, 1)  # running sum l of exp(s - m)
-        acc = q.new_zeros(n, q1 - q0, d_v)  # running sum of exp(s - m) v
+        acc = q.new_empty(n, q1 - q0, d_v)  # running sum of exp(s - m) v; contiguous: BLAS is slow on views
+        fresh = True  # acc holds nothing yet (no tile visited)
         k_end = min(len_k, q1) if tiles.causal else len_k  # later key blocks are fully masked
         for k0 in range(0, k_end, block_k):
             k1 = min(k0 + block_k, k_end)
             allowed = tiles.tile(q0, q1, k0, k1)
             if allowed is False:
                 continue
-            s = torch.bmm(q_block, key_t[:, :, k0:k1])  # (N, n_q, n_k)
+            s = _tile(scratch, n, q1 - q0, k1 - k0)  # (N, n_q, n_k)
+            torch.baddbmm(s, q[:, q0:q1], key_t[:, :, k0:k1], beta=0, alpha=scale, out=s)  # S = scale Q Kᵀ
             if allowed is not None:
                 s.masked_fill_(allowed.logical_not(), -math.inf)
             m_new = torch.maximum(m, s.amax(dim=-1, keepdim=True))  # (N, n_q, 1)
@@ -67,10 +83,15 @@ def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
             s.sub_(shift).exp_()  # P~ = exp(S - m_new), in place
             alpha = m.sub_(shift).exp_()  # exp(m_old - m_new), reuses m's storage
             row_sum.mul_(alpha).add_(s.sum(dim=-1, keepdim=True))
-            acc.mul_(alpha).baddbmm_(s, v[:, k0:k1])  # acc = alpha * acc + P~ V
-            m = m_new
+            if fresh:  # acc = P~ V, nothing to rescale yet
+                torch.bmm(s, v[:, k0:k1], out=acc)
+            else:
+                acc.mul_(alpha).baddbmm_(s, v[:, k0:k1])  # acc = alpha * acc + P~ V
+            m, fresh = m_new, False
+        if fresh:  # every tile of these rows was skipped
+            acc.zero_()
         empty = row_sum == 0  # rows whose keys were all masked: zero output, never NaN
-        out[:, q0:q1] = acc.div_(row_sum.masked_fill(empty, 1.0))
+        out[:, q0:q1] = acc.div_(row_sum.masked_fill_(empty, 1.0))
         # lse = +inf makes exp(s - lse) = 0 for empty rows in the backward pass.
         lse[:, q0:q1] = (m + row_sum.log()).masked_fill_(empty, math.inf).squeeze(-1)
     return out, lse
@@ -78,19 +99,23 @@ def _forward(q, k, v, tiles: MaskTiles, block_q: int, block_k: int):
 
 def _backward(q, k, v, out, lse, grad_out, tiles: MaskTiles, block_q: int, block_k: int):
     """Tiled backward pass: recompute P from lse, accumulate dQ, dK, dV (Dao et al., 2022, Alg. 4)."""
-    len_q, d_k = q.shape[1], q.shape[2]
+    n, len_q, d_k = q.shape
     len_k = k.shape[1]
     scale = 1.0 / math.sqrt(d_k)
-    delta = (grad_out * out).sum(dim=-1, keepdim=True)  # (N, L_q, 1) = rowsum(dO ⊙ O)
-    lse = lse.unsqueeze(-1)  # (N, L_q, 1)
-    grad_q = torch.zeros_like(q)
-    grad_k = torch.empty_like(k)
-    grad_v = torch.empty_like(v)
+    neg_delta = (grad_out * out).sum(dim=-1, keepdim=True).neg_()  # (N, L_q, 1) = -rowsum(dO ⊙ O)
+    neg_lse = lse.neg().unsqueeze(-1)  # (N, L_q, 1)
+    # BLAS accumulates fast only into contiguous blocks, not into slices of (N, L, d) tensors.
+    q_starts = range(0, len_q, block_q)
+    grad_q_blocks = [q.new_zeros(n, min(block_q, len_q - q0), d_k) for q0 in q_starts]  # (N, n_q, d_k) each
+    grad_k_blocks, grad_v_blocks = [], []
+    p_scratch = q.new_empty(n * min(block_q, len_q) * min(block_k, len_k))  # P tile, reused
+    ds_scratch = torch.empty_like(p_scratch)  # dS tile, reused
     for k0 in range(0, len_k, block_k):
         k1 = min(k0 + block_k, len_k)
         k_block, v_block = k[:, k0:k1], v[:, k0:k1]  # (N, n_k, d_k), (N, n_k, d_v)
-        dk_block = torch.zeros_like(k_block)
-        dv_block = torch.zeros_like(v_block)
+        dk_block, dv_block = torch.zeros_like(k_block), torch.zeros_like(v_block)
+        grad_k_blocks.append(dk_block)
+        grad_v_blocks.append(dv_block)
         q_start = (k0 // block_q) * block_q if tiles.causal else 0  # earlier queries cannot see these keys
         for q0 in range(q_start, len_q, block_q):
             q1 = min(q0 + block_q, len_q)
@@ -98,18 +123,18 @@ def _backward(q, k, v, out, lse, grad_out, tiles: MaskTiles, block_q: int, block
             if allowed is False:
                 continue
             q_block, do_block = q[:, q0:q1], grad_out[:, q0:q1]
-            s = torch.bmm(q_block, k_block.transpose(1, 2)).mul_(scale)  # (N, n_q, n_k)
+            p = _tile(p_scratch, n, q1 - q0, k1 - k0)  # (N, n_q, n_k)
+            torch.baddbmm(neg_lse[:, q0:q1], q_block, k_block.transpose(1, 2), alpha=scale, out=p)  # S - lse
             if allowed is not None:
-                s.masked_fill_(allowed.logical_not(), -math.inf)
-            p = s.sub_(lse[:, q0:q1]).exp_()  # P = exp(S - lse), exactly the forward's weights
+                p.masked_fill_(allowed.logical_not(), -math.inf)
+            p.exp_()  # P = exp(S - lse), exactly the forward's weights
             dv_block.baddbmm_(p.transpose(1, 2), do_block)  # dV += Pᵀ dO
-            dp = torch.bmm(do_block, v_block.transpose(1, 2))  # (N, n_q, n_k) = dO Vᵀ
-            ds = dp.sub_(delta[:, q0:q1]).mul_(p)  # dS = P ⊙ (dP - delta)
-            grad_q[:, q0:q1].baddbmm_(ds, k_block, alpha=scale)  # dQ += scale dS K
+            ds = _tile(ds_scratch, n, q1 - q0, k1 - k0)  # (N, n_q, n_k)
+            torch.baddbmm(neg_delta[:, q0:q1], do_block, v_block.transpose(1, 2), out=ds)  # dP - delta
+            ds.mul_(p)  # dS = P ⊙ (dP - delta)
+            grad_q_blocks[q0 // block_q].baddbmm_(ds, k_block, alpha=scale)  # dQ += scale dS K
             dk_block.baddbmm_(ds.transpose(1, 2), q_block, alpha=scale)  # dK += scale dSᵀ Q
-        grad_k[:, k0:k1] = dk_block
-        grad_v[:, k0:k1] = dv_block
-    return grad_q, grad_k, grad_v
+    return torch.cat(grad_q_blocks, dim=1), torch.cat(grad_k_blocks, dim=1), torch.cat(grad_v_blocks, dim=1)
 
 
 class _FlashAttention(torch.autograd.Function):
