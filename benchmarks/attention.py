@@ -38,6 +38,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from _report import write_report  # benchmarks/_report.py: scripts run from this folder
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from attn_course import attention, flash_attention
@@ -204,10 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         for span, values in slopes.items():
             text = ", ".join(f"{m} {s:.2f}" for m, s in values.items())
             print(f"log-log slope of memory vs L ({span} points): {text}")
-    report["config"]["load_average_end"] = list(os.getloadavg())
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2))
-    print(f"\nwrote {args.output}")
+    write_report(report, args.output)
     return 0
 
 

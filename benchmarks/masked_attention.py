@@ -23,7 +23,6 @@ every row: the machine is shared.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -33,6 +32,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from _report import write_report  # benchmarks/_report.py: scripts run from this folder
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from attn_course import attention
@@ -103,10 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{kind:>8} {length:>6} {reps:>4} {ms['attention'] * 1e3:>9.2f} {ms['sdpa_math'] * 1e3:>9.2f} "
                   f"{row['ratio']:>6.2f} {row['ratio_of_mins']:>9.2f} {row['max_abs_error']:>8.1e}  {load}",
                   flush=True)
-    report["config"]["load_average_end"] = list(os.getloadavg())
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2))
-    print(f"wrote {args.output}")
+    write_report(report, args.output)
     return 0
 
 
