@@ -3,7 +3,7 @@
 Internal. ``tools/execute_notebooks.py`` (chapters), ``tools/build_book.py`` (the book's execution
 cache) and :mod:`attn_course.grading.release` (student notebooks) run and normalise notebooks with
 these, so a committed notebook looks the same whichever of them wrote it. Only ``nbformat`` is
-imported here (``nbclient`` when a notebook is executed); never torch or matplotlib.
+imported here (``nbclient`` and jupyter_client when a notebook is executed); never torch or matplotlib.
 """
 
 from __future__ import annotations
@@ -59,9 +59,12 @@ def execute(nb: nbformat.NotebookNode, workdir: Path | str, *, timeout: int = 12
     """
     from nbclient import NotebookClient
 
+    from ._kernels import AsyncIPCKernelManager  # Unix sockets: kernels started side by side cannot collide
+
     client = NotebookClient(
         nb, timeout=timeout, kernel_name=KERNELSPEC["name"], allow_errors=False, record_timing=False,
         store_widget_state=False, resources={"metadata": {"path": str(workdir)}},
+        kernel_manager_class=AsyncIPCKernelManager,
     )
     start = time.perf_counter()
     client.execute()
