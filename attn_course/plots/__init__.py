@@ -10,13 +10,14 @@ One convention (:mod:`._axes`): data first, keyword ``ax=None``, the ``Figure`` 
 
 from .curves import plot_accuracy_by_length, plot_table1
 from .explorer import Explorer
-from .heatmaps import plot_attention, plot_mask
+from .heatmaps import plot_attention, plot_attention_panels, plot_mask
 from .overlays import plot_patch_attention, plot_scene_attention, plot_spectrogram_attention, plot_word_weights
 
 __all__ = [
     "Explorer",
     "plot_accuracy_by_length",
     "plot_attention",
+    "plot_attention_panels",
     "plot_mask",
     "plot_patch_attention",
     "plot_scene_attention",

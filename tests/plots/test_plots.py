@@ -13,6 +13,7 @@ from attn_course import causal_mask  # noqa: E402
 from attn_course.plots import (  # noqa: E402
     plot_accuracy_by_length,
     plot_attention,
+    plot_attention_panels,
     plot_mask,
     plot_patch_attention,
     plot_spectrogram_attention,
@@ -53,3 +54,36 @@ def test_application_plots_draw_and_validate():
     assert new is not fig and len(new.axes[0].texts) == 1
     plt.close(new)
     plt.close(fig)
+
+
+def test_plot_attention_scale_starts_at_zero_or_the_smallest_score():
+    fig = plot_attention(torch.tensor([[0.2, 0.4]]))
+    assert fig.axes[0].images[0].get_clim() == pytest.approx((0.0, 0.4))
+    assert fig.axes[1].get_ylabel() == "attention weight"  # the colourbar says what it measures
+    fig = plot_attention(torch.tensor([[-1.5, 2.0]]), label="score")
+    assert fig.axes[0].images[0].get_clim() == pytest.approx((-1.5, 2.0))
+    assert fig.axes[1].get_ylabel() == "score"
+    with pytest.raises(ValueError, match="vmax must be larger than vmin"):
+        plot_attention(torch.ones(2, 2), vmin=1.0, vmax=1.0)
+    plt.close("all")
+
+
+def test_compared_panels_share_one_scale_and_one_colourbar():
+    sharp, flat = torch.tensor([[0.9, 0.1], [0.2, 0.8]]), torch.full((2, 3), 1 / 3)
+    fig = plot_attention_panels([sharp, flat], titles=["sharp", "flat"], keys=[["a", "b"], None], ncols=1)
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 2
+    assert all(image.get_clim() == pytest.approx((0.0, 0.9)) for image in images)  # not 1/3 for the flat one
+    colourbars = [ax for ax in fig.axes if not ax.images and ax.get_ylabel() == "attention weight"]
+    assert len(colourbars) == 1 and len(fig.axes) == 3
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["sharp", "flat"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["a", "b"]
+    _, own = plt.subplots(1, 2)
+    assert plot_attention_panels([sharp, flat], axes=list(own)) is own[0].figure
+    with pytest.raises(ValueError, match=r"titles must have one entry per panel \(2\), got 1"):
+        plot_attention_panels([sharp, flat], titles=["one"])
+    with pytest.raises(TypeError, match="panels must be a non-empty sequence"):
+        plot_attention_panels(sharp)
+    with pytest.raises(ValueError, match=r"panels\[1\] must be 2-D"):
+        plot_attention_panels([sharp, torch.ones(3)])
+    plt.close("all")
