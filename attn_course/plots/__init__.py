@@ -5,9 +5,11 @@ One convention (:mod:`._axes`): data first, keyword ``ax=None``, the ``Figure`` 
 - :mod:`.heatmaps`: weight matrices and masks as grids;
 - :mod:`.overlays`: weights drawn over the input they weigh (words, patches, frames, a scene);
 - :mod:`.curves`: measured quantities against a size;
+- :func:`shared_colorbar`: one colourbar for compared panels drawn on one scale;
 - :mod:`.explorer`: :class:`Explorer`, a figure driven by sliders, live in Jupyter and kernel-free in the book.
 """
 
+from ._axes import shared_colorbar
 from .curves import plot_accuracy_by_length, plot_table1
 from .explorer import Explorer
 from .heatmaps import plot_attention, plot_attention_panels, plot_mask
@@ -24,4 +26,5 @@ __all__ = [
     "plot_spectrogram_attention",
     "plot_table1",
     "plot_word_weights",
+    "shared_colorbar",
 ]

@@ -40,8 +40,13 @@ def test_application_plots_draw_and_validate():
     assert len(axes[0].texts) == 2
     assert plot_patch_attention(torch.rand(12, 12), torch.rand(3, 3), ax=axes[1]) is fig
     assert len(axes[1].images) == 2
-    assert plot_spectrogram_attention(torch.rand(10, 5), torch.rand(10), span=(2, 4), ax=axes[2]) is fig
-    assert len(axes[2].lines) == 3  # attention curve and the two span edges
+    weights = torch.rand(10)
+    assert plot_spectrogram_attention(torch.rand(10, 5), weights, span=(2, 4), ax=axes[2]) is fig
+    assert len(axes[2].lines) == 2  # the two span edges on the spectrogram
+    curve_ax = next(a for a in fig.axes if a is not axes[2] and a.bbox.bounds == axes[2].bbox.bounds)
+    np.testing.assert_allclose(curve_ax.lines[0].get_ydata(), weights.numpy())  # in weight units, not bins
+    assert curve_ax.get_ylabel() == "attention weight"
+    assert [t.get_text() for t in curve_ax.get_legend().get_texts()] == ["attention weight", "keyword"]
     assert plot_accuracy_by_length([0, 5, 10], {"a": [1.0, 0.5], "b": [0.2, 0.1]}, ax=axes[3]) is fig
     assert len(axes[3].lines) == 2
     with pytest.raises(ValueError, match="weights must have 2 entries"):
@@ -86,4 +91,24 @@ def test_compared_panels_share_one_scale_and_one_colourbar():
         plot_attention_panels(sharp)
     with pytest.raises(ValueError, match=r"panels\[1\] must be 2-D"):
         plot_attention_panels([sharp, torch.ones(3)])
+    plt.close("all")
+
+
+def test_overlays_take_a_shared_scale_and_one_colourbar():
+    from attn_course.plots import shared_colorbar
+
+    fig, axes = plt.subplots(1, 2)
+    maps = [torch.tensor([[0.1, 0.2], [0.3, 0.4]]), torch.tensor([[0.05, 0.05], [0.05, 0.85]])]
+    for ax, attention_map in zip(axes, maps, strict=True):
+        plot_patch_attention(torch.rand(4, 4), attention_map, ax=ax, vmax=0.85)
+    assert all(ax.images[1].get_clim() == pytest.approx((0.0, 0.85)) for ax in axes)
+    bar = shared_colorbar(list(axes), vmax=0.85, cmap="inferno", label="[CLS] weight")
+    assert bar.ax.get_ylabel() == "[CLS] weight" and bar.norm.vmax == pytest.approx(0.85)
+    assert len(fig.axes) == 3  # two panels, one colourbar
+    with pytest.raises(ValueError, match="vmax must be larger than vmin"):
+        shared_colorbar(axes[0], vmin=1.0, vmax=1.0)
+    with pytest.raises(TypeError, match="axes must be a matplotlib Axes"):
+        shared_colorbar([])
+    with pytest.raises(ValueError, match="vmax must be a positive number"):
+        plot_patch_attention(torch.rand(4, 4), maps[0], ax=axes[0], vmax=0.0)
     plt.close("all")
