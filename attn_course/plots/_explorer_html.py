@@ -129,7 +129,7 @@ def static_html(e: Explorer) -> str:
     return (
         f'<div class="attn-explorer" id="{uid}" role="group" aria-label="Interactive: {html.escape(e.title)}">'
         f"<style>{CSS}</style>"
-        f'<div class="attn-explorer-header"><span class="attn-explorer-badge">{ICON}Interactive</span>'
+        f'<div class="attn-explorer-header"><span class="attn-explorer-badge">{ICON}Interactive</span> '
         f'<span class="attn-explorer-title">{html.escape(e.title)}</span></div>'
         f'<p class="attn-explorer-note" style="font-weight:bold">{NOTE}</p>'
         f'<div class="attn-explorer-controls">{rows}</div>'

@@ -4,13 +4,14 @@ The same card as the kernel-free HTML, built from ipywidgets: a header, one labe
 per control (a ``SelectionSlider`` with its stops marked underneath for numbers,
 ``ToggleButtons`` for categories, a ``Play`` linked to a step or epoch control), the figure
 redrawn by the kernel whenever a control moves, optional live numbers beside it, and a
-``role="status"`` line with the current values. ipywidgets has no alt attribute for
-images; the frame's description goes in the image's ``tooltip`` (its ``title``, which a
-screen reader uses as the name of an image without alt text).
+``role="status"`` line with the current values. The figure is an ``<img>`` with alt text
+in an HTML widget (ipywidgets' ``Image`` has no alt text, and a ``tooltip`` on it breaks
+its view in ipywidgets 8.1).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,8 @@ from .explorer import PLAY_INTERVAL_MS
 if TYPE_CHECKING:
     from .explorer import Explorer
 
+#: Width of a slider's track (and of the tick marks under it).
+TRACK = "16em"
 #: Styles for the live card (JupyterLab variables, with fallbacks); ipywidgets applies them by class.
 LIVE_CSS = """<style>
 .attn-explorer-live{border:1px solid var(--jp-border-color1,#c9d1d9);
@@ -32,24 +35,37 @@ LIVE_CSS = """<style>
  letter-spacing:.05em;text-transform:uppercase}
 .attn-explorer-live .attn-explorer-badge svg{width:14px;height:14px;fill:none;stroke:currentColor;stroke-width:2}
 .attn-explorer-live .attn-explorer-title{font-weight:600;font-size:14px}
+.attn-explorer-live .widget-label{text-align:left;font-weight:600}
+.attn-explorer-live .widget-toggle-buttons{display:flex;flex-wrap:wrap;align-items:center}
+.attn-explorer-live .widget-toggle-buttons .widget-label{display:block;flex:none;margin-right:8px}
 .attn-explorer-live .widget-toggle-button,.attn-explorer-live .jupyter-button{min-height:44px;min-width:44px}
+.attn-explorer-live .widget-hslider{width:auto;max-width:100%}
+.attn-explorer-live .widget-hslider .slider-container{flex:0 1 auto;width:__TRACK__}
 .attn-explorer-live .widget-hslider,.attn-explorer-live .widget-play{min-height:44px}
-.attn-explorer-live .attn-explorer-ticks{display:flex;justify-content:space-between;font-size:11px;
- color:var(--jp-ui-font-color2,#59636e);margin:-10px 8px 0}
+.attn-explorer-live .widget-play{width:auto}
+.attn-explorer-live .widget-play .jupyter-button{flex:none;width:44px}
+.attn-explorer-live .attn-explorer-ticks{display:flex;justify-content:space-between;width:100%;
+ margin-top:-12px;font-size:11px;color:var(--jp-ui-font-color2,#59636e)}
 .attn-explorer-live .attn-explorer-ticks>span{width:0;display:flex;justify-content:center;white-space:nowrap}
 .attn-explorer-live .attn-explorer-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
 .attn-explorer-live .attn-explorer-readout table{border-collapse:collapse;font-variant-numeric:tabular-nums}
 .attn-explorer-live .attn-explorer-readout th,.attn-explorer-live .attn-explorer-readout td{padding:2px 8px;
  border-bottom:1px solid var(--jp-border-color2,#e1e4e8)}
-</style>"""
+</style>""".replace("__TRACK__", TRACK)
 
-#: Width of the slider track in the live card.
-SLIDER_WIDTH = "22em"
 
 
 def _header(title: str) -> str:
     return (f'{LIVE_CSS}<div class="attn-explorer-header"><span class="attn-explorer-badge">{ICON}Interactive</span>'
             f'<span class="attn-explorer-title">{html.escape(title)}</span></div>')
+
+
+def _figure(e: Explorer, params: dict[str, Any]) -> str:
+    """The frame for ``params`` as an ``<img>``: PNG at DENSITY x, shown at its CSS size, with alt text."""
+    width, height = e.css_size
+    src = "data:image/png;base64," + base64.b64encode(e.png(**params)).decode()
+    return (f'<img class="explorer-frame" src="{src}" alt="{html.escape(e.alt_text(params))}" width="{width}" '
+            f'height="{height}" style="max-width:100%;height:auto;background:#fff">')
 
 
 def _status(text: str) -> str:
@@ -60,7 +76,7 @@ def build_widget(e: Explorer) -> Any:
     """The live card: a VBox with handles ``sliders`` (every control), ``play``, ``image``, ``readout``, ``status``."""
     import ipywidgets as widgets
 
-    label_width = f"{max(len(label) for label in e.labels.values()) + 2}ch"
+    label_width = f"{0.65 * max(len(label) for label in e.labels.values()) + 1:.1f}em"  # bold text: em, not ch
     style = {"description_width": label_width}
     controls: dict[str, Any] = {}
     plays: dict[str, Any] = {}
@@ -72,8 +88,7 @@ def build_widget(e: Explorer) -> Any:
                                             style={**style, "button_width": "auto"})
         else:
             control = widgets.SelectionSlider(options=options, value=e.initial[name], description=e.labels[name],
-                                              continuous_update=False, style=style,
-                                              layout=widgets.Layout(width=f"calc({label_width} + {SLIDER_WIDTH})"))
+                                              continuous_update=False, style=style)
         controls[name] = control
         parts = [control]
         if name == e.play:
@@ -84,22 +99,20 @@ def build_widget(e: Explorer) -> Any:
         row = widgets.HBox(parts, layout=widgets.Layout(align_items="center", flex_flow="row wrap"))
         if e.kinds[name] == "slider":
             ticks = "".join(f"<span>{html.escape(t)}</span>" for t in tick_labels(e.value_labels[name]))
+            # under the track: past the label (its width, its 8 px margin) and the track's 6 px inset
             marks = widgets.HTML(f'<div class="attn-explorer-ticks" aria-hidden="true">{ticks}</div>',
-                                 layout=widgets.Layout(width=SLIDER_WIDTH, margin=f"0 0 4px {label_width}"))
+                                 layout=widgets.Layout(width=TRACK, margin=f"0 0 4px calc({label_width} + 14px)"))
             row = widgets.VBox([row, marks])
         rows.append(row)
 
-    width, _ = e.css_size
-    image = widgets.Image(value=e.png(), format="png", width=str(width), tooltip=e.alt_text(e.initial),
-                          layout=widgets.Layout(max_width="100%", height="auto"))
+    image = widgets.HTML(_figure(e, e.initial), layout=widgets.Layout(max_width="100%"))
     readout = widgets.HTML(f'<div class="attn-explorer-readout">{e.readout_html(e.initial)}</div>',
                            layout=widgets.Layout(min_width="9em"))
     status = widgets.HTML(_status(e.summary(e.initial)))
 
     def redraw(_change: object = None) -> None:
         params = {name: c.value for name, c in controls.items()}
-        image.value = e.png(**params)
-        image.tooltip = e.alt_text(params)
+        image.value = _figure(e, params)
         readout.value = f'<div class="attn-explorer-readout">{e.readout_html(params)}</div>'
         status.value = _status(e.summary(params))
 

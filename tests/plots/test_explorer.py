@@ -226,11 +226,13 @@ def test_widget_card_has_buttons_a_linked_play_and_a_live_status():
     box.play["step"].value = 2  # what the Play widget does on each tick
     assert step.value == 3 and box.image.value != before
     assert 'role="status" aria-live="polite"' in box.status.value
-    assert "step: 3" in box.status.value and "step: 3" in box.image.tooltip
+    assert "step: 3" in box.status.value
+    figure = r'<img class="explorer-frame" src="data:image/png;base64,[^"]+" alt="[^"]*step: 3'
+    assert re.search(figure, box.image.value)
     query.value = 2
     assert "token</th><td>sat" in box.readout.value and "query: sat" in box.status.value
     assert "Interactive" in box.children[0].value and "Weights of one query" in box.children[0].value
-    assert box.image.width == "300"
+    assert 'width="300" height="200"' in box.image.value
 
 
 def test_mimebundle_offers_widget_and_html():
