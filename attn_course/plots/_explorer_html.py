@@ -10,8 +10,8 @@ text and optional live numbers, a line naming the controls held fixed, and a vis
 hidden ``aria-live`` region that repeats the current values.
 
 Frames are PNGs at :data:`~attn_course.plots.explorer.DENSITY` times the display
-resolution, reduced to a 256-colour palette when that keeps them faithful (about a third
-of the bytes), embedded as ``data:`` URLs.
+resolution, reduced to a 256-colour palette when that keeps them faithful (a third to a
+half of the bytes; the course's figures come out at 45-50 dB), embedded as ``data:`` URLs.
 """
 
 from __future__ import annotations
@@ -43,12 +43,12 @@ NOTE = "Run this cell to explore live."
 def compress_png(png: bytes) -> bytes:
     """The PNG as a 256-colour palette image when that is smaller and faithful (PSNR ≥ 36 dB), else unchanged."""
     rgb = Image.open(io.BytesIO(png)).convert("RGB")
-    palette = rgb.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = rgb.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)  # fast: ~30 ms
     error = np.asarray(palette.convert("RGB"), dtype=np.float64) - np.asarray(rgb, dtype=np.float64)  # (H, W, 3)
     mse = float(np.mean(error**2))
     psnr = math.inf if mse == 0 else 10 * math.log10(255.0**2 / mse)
     buffer = io.BytesIO()
-    palette.save(buffer, format="PNG", optimize=True)
+    palette.save(buffer, format="PNG")
     smaller = buffer.getvalue()
     return smaller if psnr >= MIN_PALETTE_PSNR_DB and len(smaller) < len(png) else png
 

@@ -168,7 +168,7 @@ _COLOURS = """card => {
 }"""
 
 
-@pytest.mark.parametrize(("theme", "width"), [("light", 1280), ("dark", 1280), ("dark", 390)])
+@pytest.mark.parametrize(("theme", "width"), [("light", 1280), ("dark", 1280), ("light", 390), ("dark", 390)])
 def test_fixture_explorer_card_follows_the_theme_and_fits_a_phone(fixture_book, browser, theme, width):
     context = new_context(browser)
     context.add_init_script(f"localStorage.setItem('theme', '{theme}'); localStorage.setItem('mode', '{theme}');")
