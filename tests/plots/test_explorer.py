@@ -285,6 +285,7 @@ def test_frames_use_a_palette_only_when_it_stays_faithful():
     line = e.png()
     small = compress_png(line)
     assert len(small) < len(line) and Image.open(io.BytesIO(small)).mode == "P"
+    assert Image.open(io.BytesIO(small)).convert("RGB").getpixel((0, 0)) == (255, 255, 255)  # white stays white
     original, palette = (np.asarray(Image.open(io.BytesIO(b)).convert("RGB"), dtype=float) for b in (line, small))
     assert np.sqrt(np.mean((original - palette) ** 2)) < 255 / 10 ** (36 / 20)  # PSNR >= 36 dB
     noise = np.random.default_rng(0).integers(0, 256, size=(64, 64, 3), dtype=np.uint8)
