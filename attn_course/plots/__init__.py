@@ -5,9 +5,11 @@ One convention (:mod:`._axes`): data first, keyword ``ax=None``, the ``Figure`` 
 - :mod:`.heatmaps`: weight matrices and masks as grids;
 - :mod:`.overlays`: weights drawn over the input they weigh (words, patches, frames, a scene);
 - :mod:`.curves`: measured quantities against a size;
+- :mod:`.bars`: a distribution over tokens, most likely first;
 - :mod:`.explorer`: :class:`Explorer`, a figure driven by sliders, live in Jupyter and kernel-free in the book.
 """
 
+from .bars import plot_token_probs
 from .curves import plot_accuracy_by_length, plot_table1
 from .explorer import Explorer
 from .heatmaps import plot_attention, plot_mask
@@ -22,5 +24,6 @@ __all__ = [
     "plot_scene_attention",
     "plot_spectrogram_attention",
     "plot_table1",
+    "plot_token_probs",
     "plot_word_weights",
 ]

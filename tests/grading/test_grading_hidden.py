@@ -34,7 +34,8 @@ def _passed(result: dict) -> dict[str, bool]:
 
 
 @pytest.mark.parametrize("name", ["01_scores_softmax", "02_attention_masks", "03_causal_padding", "04_heads",
-                                  "05_additive", "06_positional", "07_online_softmax"])
+                                  "05_additive", "06_positional", "07_online_softmax",
+                                  "08_sampling"])
 def test_solutions_pass_and_stubs_fail_the_hidden_tests(name):
     solved = _hidden(name, _cells(name))
     assert all(_passed(solved).values()), solved
