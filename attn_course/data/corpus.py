@@ -33,8 +33,21 @@ def char_vocab(text: str) -> Vocab:
 
 
 def encode_text(text: str, vocab: Vocab) -> torch.Tensor:
-    """Character ids of ``text``, a (N,) LongTensor."""
-    return torch.tensor(vocab.encode(text), dtype=torch.long)
+    """Character ids of ``text``, a (N,) LongTensor (the same as ``vocab.encode(text)``, in one table lookup)."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if not text:
+        return torch.empty(0, dtype=torch.long)
+    points = torch.frombuffer(bytearray(text.encode("utf-32-le")), dtype=torch.int32).long()  # (N,) code points
+    chars = [token for token in vocab.itos if len(token) == 1]  # the specials are longer
+    table = torch.full((max(int(points.max()), *map(ord, chars)) + 1,), -1)  # code point -> id, -1 if unknown
+    table[[ord(c) for c in chars]] = torch.tensor([vocab.stoi[c] for c in chars])
+    ids = table[points]
+    if bool((ids < 0).any()):
+        unknown = sorted({text[i] for i in (ids < 0).nonzero()[:, 0].tolist()})
+        raise ValueError(f"characters {unknown!r} are not in the vocabulary")
+    return ids
+
 
 
 def split_ids(ids: torch.Tensor, val_fraction: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:

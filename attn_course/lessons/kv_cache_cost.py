@@ -10,7 +10,8 @@ The price is memory: per layer, a key and a value vector per head per position,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -20,12 +21,13 @@ from ..models.generation import generate
 from .measure import median_seconds
 
 
-def seconds_per_token(model: nn.Module, prompt: torch.Tensor, lengths: Sequence[int], *, repeats: int = 3
-                      ) -> dict[str, list[float]]:
+def seconds_per_token(model: nn.Module, prompt: torch.Tensor, lengths: Sequence[int], *, repeats: int = 3,
+                      clock: Callable[[], float] = time.process_time) -> dict[str, list[float]]:
     """Median seconds per generated token, greedy, with and without the KV cache, for each number of new tokens.
 
-    The two are measured one after the other at each length, in the same run, so that their
-    ratio is fair even on a busy machine (the absolute times are not).
+    The two are measured one after the other at each length, in the same run. The default clock
+    is the process's CPU time, which other programs on a busy machine disturb much less than wall
+    time; it measures the work when torch runs on one thread (``torch.set_num_threads(1)``).
     """
     check_positive_int("repeats", repeats)
     times: dict[str, list[float]] = {"cached": [], "uncached": []}
@@ -33,7 +35,7 @@ def seconds_per_token(model: nn.Module, prompt: torch.Tensor, lengths: Sequence[
         check_positive_int("lengths", length)
         for name, use_cache in (("cached", True), ("uncached", False)):
             seconds = median_seconds(lambda n=length, c=use_cache: generate(model, prompt, n, temperature=0,
-                                                                           use_cache=c), repeats)
+                                                                           use_cache=c), repeats, clock=clock)
             times[name].append(seconds / length)
     return times
 

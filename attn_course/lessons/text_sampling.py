@@ -17,7 +17,7 @@ from torch import nn
 
 from ..data.vocab import Vocab
 from ..models.generation import generate, next_token_probs
-from ..plots.bars import plot_token_probs, visible
+from ..plots.bars import plot_token_probs
 from ..plots.explorer import Explorer
 
 TopK = int | str  # an int, or "all" for no top-k
@@ -25,11 +25,15 @@ TopK = int | str  # an int, or "all" for no top-k
 
 def sample_text(model: nn.Module, vocab: Vocab, prompt: str, new_tokens: int, *, seed: int = 0,
                 temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None) -> str:
-    """The ``new_tokens`` characters ``model`` writes after ``prompt``, drawn from ``seed`` (without the prompt)."""
+    """The ``new_tokens`` characters ``model`` writes after ``prompt``, drawn from ``seed`` (without the prompt).
+
+    A special token (``<pad>``, ``<bos>``, ``<eos>``: never in the training text) is shown as ``�``.
+    """
     idx = torch.tensor([vocab.encode(prompt)], dtype=torch.long)  # (1, T)
     out = generate(model, idx, new_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
                    generator=torch.Generator().manual_seed(seed))
-    return "".join(vocab.itos[int(i)] for i in out[0, idx.shape[1]:])
+    tokens = [vocab.itos[int(i)] for i in out[0, idx.shape[1]:]]
+    return "".join(token if len(token) == 1 else "\ufffd" for token in tokens)
 
 
 def _top_k(value: TopK) -> int | None:
@@ -37,13 +41,14 @@ def _top_k(value: TopK) -> int | None:
 
 
 def sampling_explorer(model: nn.Module, vocab: Vocab, prompt: str, *,
-                      temperatures: Sequence[float] = (0.0, 0.5, 0.8, 1.0, 1.5, 2.0),
-                      top_ks: Sequence[TopK] = (1, 3, 10, "all"), new_tokens: int = 48, seed: int = 0,
-                      figsize: tuple[float, float] = (6.8, 3.6)) -> Explorer:
+                      temperatures: Sequence[float] = (0.0, 0.5, 1.0, 1.5, 2.0),
+                      top_ks: Sequence[TopK] = (1, 5, "all"), new_tokens: int = 48, seed: int = 0,
+                      figsize: tuple[float, float] = (6.8, 3.2)) -> Explorer:
     """An :class:`~attn_course.plots.Explorer` over temperature x top-k for one prompt.
 
     Each frame: bars of the next-character distribution after ``prompt`` under the rule, and
-    the continuation of ``new_tokens`` characters sampled with it from ``seed``.
+    the continuation of ``new_tokens`` characters sampled with it from ``seed``. It starts at the
+    middle temperature without top-k.
     """
     with torch.no_grad():
         logits = model(torch.tensor([vocab.encode(prompt)], dtype=torch.long))[0, -1]  # (V,)
@@ -51,18 +56,19 @@ def sampling_explorer(model: nn.Module, vocab: Vocab, prompt: str, *,
     cache: dict[tuple[float, TopK], str] = {}
 
     def draw(fig: Figure, temperature: float, top_k: TopK) -> None:
-        bars, text = fig.subplots(2, 1, height_ratios=[3, 2])
+        bars, text = fig.subplots(2, 1, height_ratios=[4, 1])
         probs = next_token_probs(logits, temperature=temperature, top_k=_top_k(top_k))
         rule = "greedy" if temperature == 0 else f"T = {temperature:g}, top-k = {top_k}"
-        plot_token_probs(probs, labels, ax=bars, title=f"after {visible(prompt[-24:])!r}: {rule}")
+        plot_token_probs(probs, labels, ax=bars, title=f"after {prompt[-32:]!r}: {rule}")
         key = (temperature, top_k)
         if key not in cache:
             cache[key] = sample_text(model, vocab, prompt, new_tokens, seed=seed, temperature=temperature,
                                      top_k=_top_k(top_k))
-        lines = textwrap.wrap(visible(cache[key]), 64)[:3]
+        sample = (prompt + cache[key]).replace("\n", "↵")
         text.axis("off")
-        text.text(0, 1, "sample: " + "\n        ".join(lines), family="monospace", fontsize=9, va="top")
+        text.text(0, 1, "sample: " + "\n        ".join(textwrap.wrap(sample, 72, drop_whitespace=False)[:2]),
+                  family="monospace", fontsize=9, va="top")
 
     return Explorer(draw, {"temperature": list(temperatures), "top_k": list(top_ks)},
-                    initial={"temperature": 0.8 if 0.8 in temperatures else temperatures[0], "top_k": top_ks[-1]},
+                    initial={"top_k": top_ks[-1]},
                     labels={"temperature": "temperature T", "top_k": "top-k"}, figsize=figsize)

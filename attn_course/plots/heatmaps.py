@@ -33,15 +33,18 @@ def plot_attention(
     annotate: bool = False,
     cmap: str = "viridis",
     colorbar: bool = True,
+    vmax: float | None = None,
 ) -> Figure:
     """Draw a (L_q, L_k) weight matrix as a heatmap: rows are queries, columns keys.
 
     ``annotate=True`` writes each weight (2 decimals) in its cell, for small
-    matrices a reader can check by hand.
+    matrices a reader can check by hand. The colour scale runs from 0 to ``vmax``
+    (default: the largest weight); give panels that are compared the same ``vmax``.
     """
     matrix = _as_matrix("weights", weights)
     ax = axes_or_new(ax, (1 + 0.5 * matrix.shape[1], 1 + 0.5 * matrix.shape[0]))
-    image = ax.imshow(matrix.numpy(), cmap=cmap, vmin=0.0, vmax=max(1e-12, float(matrix.max())), aspect="auto")
+    top = max(1e-12, float(matrix.max())) if vmax is None else vmax
+    image = ax.imshow(matrix.numpy(), cmap=cmap, vmin=0.0, vmax=top, aspect="auto")
     ax.set_xlabel("key")
     ax.set_ylabel("query")
     if keys is not None:
@@ -51,7 +54,6 @@ def plot_attention(
     if title:
         ax.set_title(title)
     if annotate:
-        top = float(matrix.max())
         for i in range(matrix.shape[0]):
             for j in range(matrix.shape[1]):
                 value = float(matrix[i, j])

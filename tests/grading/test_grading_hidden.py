@@ -167,3 +167,21 @@ def test_the_seed_changes_the_inputs_but_not_the_verdict():
     cells = _cells("05_additive")
     assert all(_passed(_hidden("05_additive", cells, seed=1)).values())
     assert all(_passed(_hidden("05_additive", cells, seed=987654)).values())
+
+
+@pytest.mark.parametrize(("mistake", "body"), [
+    ("ignores the temperature", "def sample_next(logits, temperature, k=None, generator=None):\n"
+     "    if temperature == 0:\n        return logits.argmax(-1)\n"
+     "    probs = torch.softmax(top_k_logits(logits, k) if k else logits, -1)\n"
+     "    return torch.multinomial(probs, 1, generator=generator)[:, 0]\n"),
+    ("ignores the generator", "def sample_next(logits, temperature, k=None, generator=None):\n"
+     "    if temperature == 0:\n        return logits.argmax(-1)\n"
+     "    probs = temperature_softmax(top_k_logits(logits, k) if k else logits, temperature)\n"
+     "    return torch.multinomial(probs, 1)[:, 0]\n"),
+    ("ignores k", "def sample_next(logits, temperature, k=None, generator=None):\n"
+     "    if temperature == 0:\n        return logits.argmax(-1)\n"
+     "    return torch.multinomial(temperature_softmax(logits, temperature), 1, generator=generator)[:, 0]\n"),
+])
+def test_a_sampler_with_a_mistake_fails_only_its_part(mistake, body):
+    result = _hidden("08_sampling", _with("08_sampling", "sample_next", body))
+    assert _passed(result) == {"a": True, "b": True, "c": False}, (mistake, result)
