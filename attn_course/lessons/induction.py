@@ -15,6 +15,8 @@ the data are sequences in which a random block of tokens repeats
 - :func:`induction_scores`: the mean weight a query puts on the token after the
   previous occurrence of its own token (over queries whose token occurred before).
 
+:func:`copy_task_loss` trains on the copied positions only; :func:`copy_loss` evaluates them.
+
 Both are in [0, 1]; a head that does the job exactly scores 1.
 """
 
@@ -54,6 +56,17 @@ def repeated_blocks(count: int, length: int, vocab_size: int, generator: torch.G
     tokens = tokens.gather(1, torch.where(second, where - sizes, where))  # a copy position reads n back
     predictable = second & (where < starts + 2 * sizes - 1)  # the last copy position's next token is random
     return tokens, predictable
+
+
+def copy_task_loss(model: torch.nn.Module, tokens: torch.Tensor, predictable: torch.Tensor) -> torch.Tensor:
+    """Training loss for :func:`~attn_course.models.train`: next-token cross-entropy at the ``predictable`` positions.
+
+    ``tokens`` (B, T + 1) and ``predictable`` (B, T + 1) come from :func:`repeated_blocks`; the model reads
+    ``tokens[:, :-1]``. The other targets are random, so the model is not asked to predict them.
+    """
+    logits = model(tokens[:, :-1])  # (B, T, V)
+    nll = F.cross_entropy(logits.transpose(1, 2), tokens[:, 1:], reduction="none")  # (B, T)
+    return nll[predictable[:, :-1]].mean()
 
 
 def copy_loss(logits: torch.Tensor, tokens: torch.Tensor, predictable: torch.Tensor) -> tuple[float, float]:

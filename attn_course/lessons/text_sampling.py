@@ -41,14 +41,14 @@ def _top_k(value: TopK) -> int | None:
 
 
 def sampling_explorer(model: nn.Module, vocab: Vocab, prompt: str, *,
-                      temperatures: Sequence[float] = (0.0, 0.5, 1.0, 1.5, 2.0),
-                      top_ks: Sequence[TopK] = (1, 5, "all"), new_tokens: int = 48, seed: int = 0,
+                      temperatures: Sequence[float] = (0.0, 0.5, 1.0, 2.0),
+                      top_ks: Sequence[TopK] = (1, 5, "all"), new_tokens: int = 40, seed: int = 0,
                       figsize: tuple[float, float] = (6.8, 3.2)) -> Explorer:
     """An :class:`~attn_course.plots.Explorer` over temperature x top-k for one prompt.
 
     Each frame: bars of the next-character distribution after ``prompt`` under the rule, and
-    the continuation of ``new_tokens`` characters sampled with it from ``seed``. It starts at the
-    middle temperature without top-k.
+    the continuation of ``new_tokens`` characters sampled with it from ``seed``. It starts at
+    ``temperatures[len(temperatures) // 2]`` without top-k.
     """
     with torch.no_grad():
         logits = model(torch.tensor([vocab.encode(prompt)], dtype=torch.long))[0, -1]  # (V,)

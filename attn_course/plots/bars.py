@@ -41,7 +41,7 @@ def plot_token_probs(probs: torch.Tensor, labels: Sequence[str], *, top: int = 1
     ax.set_xticks(range(len(shown)), [label for _, label in shown])
     ax.set_xlim(-0.6, top - 0.4)
     ax.set_ylim(0, 1)
-    ax.set_xlabel(f"next token (the {top} most likely)")
+    ax.set_xlabel("next token (most likely first)")
     ax.set_ylabel("probability")
     if title:
         ax.set_title(title)
