@@ -14,9 +14,9 @@ Two paths through the attention must agree, as in nanoGPT:
    tokens, appends their keys and values to the cache and attends the new
    queries to every cached key (Pope et al., 2023).
 
-``attention_only=True`` drops the feed-forward sub-layers: the two-layer
-attention-only model in which Elhage et al. (2021) and Olsson et al. (2022)
-found induction heads.
+``attention_only=True`` drops the feed-forward sub-layers and ``layer_norm=False``
+the LayerNorms: the simplified two-layer attention-only model in which Elhage
+et al. (2021) and Olsson et al. (2022) found induction heads.
 """
 
 from __future__ import annotations

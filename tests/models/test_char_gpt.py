@@ -105,3 +105,28 @@ def test_bad_forward_inputs():
     model(_ids(length=15), cache)
     with pytest.raises(ValueError, match="idx has 6 tokens after 15 cached ones"):
         model(_ids(length=6), cache)
+
+
+def _reference_forward(model, ids):
+    """CharGPT written out with torch's own causal attention (F.scaled_dot_product_attention, is_causal=True)."""
+    functional = torch.nn.functional
+    x = model.embed(ids) + model.positions(torch.arange(ids.shape[1]))  # (B, T, d)
+    for block in model.blocks:
+        mha = block.attn.mha
+        h = block.norm1(x)
+        q, k, v = (proj(h).unflatten(-1, (mha.num_heads, -1)).transpose(1, 2)
+                   for proj in (mha.q_proj, mha.k_proj, mha.v_proj))  # (B, h, T, d_head)
+        heads = functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+        x = x + mha.out_proj(heads.transpose(1, 2).flatten(2))
+        if block.ffn is not None:
+            ffn = block.ffn
+            x = x + ffn.linear2(functional.gelu(ffn.linear1(block.norm2(x))))
+    return model.norm(x) @ model.embed.weight.T  # the tied read-out
+
+
+@pytest.mark.parametrize("options", [dict(), dict(attention_only=True, layer_norm=False, embed_std=0.3)])
+def test_forward_matches_a_reference_built_on_torch_sdpa(options):
+    model = _model(**options)
+    ids = _ids(length=13)
+    with torch.no_grad():
+        torch.testing.assert_close(model(ids), _reference_forward(model, ids), atol=1e-5, rtol=1e-5)
