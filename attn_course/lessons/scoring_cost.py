@@ -137,22 +137,22 @@ def comparison_table(counted: dict[str, dict[str, Work]], properties: dict[str, 
 
     Args:
         counted: size label -> scorer name -> the :class:`~.op_count.Work` counted at that size;
-            several sizes are shown side by side in each cell, separated by " / ".
+            several sizes are shown side by side in each cell, separated by " / " (the caption says which).
         properties: row label -> scorer name -> whether the scorer has it (checked by code).
     """
     for label, row in (*counted.items(), *properties.items()):
         if set(row) != set(SCORERS):
             raise ValueError(f"row {label!r} must have one entry per scorer {SCORERS}, got {sorted(row)}")
-    sizes = " / ".join(counted)
     rows = [(label, *cells) for label, cells in FORMULAS.items()]
     measures = {
-        "parameters": lambda w: f"{w.parameters:,}",
-        "multiply-adds": lambda w: f"{w.multiply_adds:,}",
-        "other operations": lambda w: " + ".join(f"{n:,} {op}" for op, n in w.elementwise.items()) or "0",
-        "largest tensor": lambda w: f"{w.largest_tensor:,}",
+        "parameters": lambda w: w.parameters,
+        "multiply-adds": lambda w: w.multiply_adds,
+        "other operations": lambda w: w.elementwise_total,
+        "largest tensor": lambda w: w.largest_tensor,
     }
-    for what, show in measures.items():
-        rows.append((f"{what}, counted ({sizes})",
-                     *(" / ".join(show(works[name]) for works in counted.values()) for name in SCORERS)))
+    for what, measure in measures.items():
+        rows.append((f"{what}, counted",
+                     *(" / ".join(f"{measure(works[name]):,}" for works in counted.values()) for name in SCORERS)))
     rows += [(label, *("yes" if row[name] else "no" for name in SCORERS)) for label, row in properties.items()]
-    return Table(header=("", *SCORERS), rows=tuple(rows))
+    caption = f"Rows marked “counted”: {' / '.join(counted)}." if counted else ""
+    return Table(header=("", *SCORERS), rows=tuple(rows), caption=caption)
