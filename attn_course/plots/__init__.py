@@ -2,7 +2,7 @@
 
 One convention (:mod:`._axes`): data first, keyword ``ax=None``, the ``Figure`` returned.
 
-- :mod:`.heatmaps`: weight matrices and masks as grids;
+- :mod:`.heatmaps`: weight matrices and masks as grids, and score surfaces over a plane of keys;
 - :mod:`.overlays`: weights drawn over the input they weigh (words, patches, frames, a scene);
 - :mod:`.curves`: measured quantities against a size;
 - :func:`shared_colorbar`: one colourbar for compared panels drawn on one scale;
@@ -12,7 +12,7 @@ One convention (:mod:`._axes`): data first, keyword ``ax=None``, the ``Figure`` 
 from ._axes import shared_colorbar
 from .curves import plot_accuracy_by_length, plot_table1
 from .explorer import Explorer
-from .heatmaps import plot_attention, plot_attention_panels, plot_mask
+from .heatmaps import plot_attention, plot_attention_panels, plot_mask, plot_score_surface
 from .overlays import plot_patch_attention, plot_scene_attention, plot_spectrogram_attention, plot_word_weights
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "plot_mask",
     "plot_patch_attention",
     "plot_scene_attention",
+    "plot_score_surface",
     "plot_spectrogram_attention",
     "plot_table1",
     "plot_word_weights",
