@@ -112,3 +112,15 @@ def test_overlays_take_a_shared_scale_and_one_colourbar():
     with pytest.raises(ValueError, match="vmax must be a positive number"):
         plot_patch_attention(torch.rand(4, 4), maps[0], ax=axes[0], vmax=0.0)
     plt.close("all")
+
+
+def test_book_style_draws_for_the_column():
+    from attn_course.plots import COLUMN_WIDTH, use_book_style
+    from attn_course.plots.style import MIN_FONT_PT, SCREEN_DPI
+
+    use_book_style()
+    assert matplotlib.rcParams["figure.dpi"] == SCREEN_DPI
+    assert COLUMN_WIDTH * SCREEN_DPI <= 688  # the text column at 1280 px
+    assert MIN_FONT_PT * SCREEN_DPI / 72 >= 11  # the smallest text is >= 11 px on screen
+    sizes = [matplotlib.rcParams[k] for k in ("xtick.labelsize", "ytick.labelsize", "legend.fontsize")]
+    assert all(size >= MIN_FONT_PT for size in sizes)
