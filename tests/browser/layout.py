@@ -36,7 +36,7 @@ _DESKTOP = """(minScale) => {
   }
   const texts = [['page title', document.title]];
   for (const el of document.querySelectorAll('h1, h2, h3, h4, nav a, .prev-next-area a, main a.reference')) {
-    if (/^https?:\/\//.test(el.textContent.trim())) continue;  // a printed URL is not a title
+    if (/^https?:\\/\\//.test(el.textContent.trim())) continue;  // a printed URL is not a title
     const copy = el.cloneNode(true);
     copy.querySelectorAll('code, .math, mjx-container').forEach(c => c.remove());  // code names may have _
     texts.push([el.tagName.toLowerCase(), copy.textContent]);

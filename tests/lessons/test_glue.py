@@ -33,8 +33,10 @@ def test_same_display_data_as_myst_nb():
 
 
 def test_does_not_import_nbformat():
-    code = "import sys; from attn_course.lessons.glue import glue; glue('x', 1, display=False); print('nbformat' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    code = ("import sys; from attn_course.lessons.glue import glue; glue('x', 1, display=False); "
+            "print('nbformat' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
 
 
 def test_bad_name():
