@@ -16,6 +16,7 @@ from pathlib import Path
 from . import reports
 from .grade import Report, grade
 from .notebook import InvalidSubmission, read_submission
+from .sandbox import start_zygote
 from .spec import INSTRUCTOR_ENV, MissingFolder, all_sets, instructor_dir, students_dir
 
 
@@ -43,9 +44,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
             status = 2
     show_progress = args.progress or (sys.stderr.isatty() and len(submissions) > 1)
     results: list[Report] = []
+    start_zygote()
+    folders = sorted({p.resolve().parent for p in paths})
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [pool.submit(grade, s, instructor=instructor, cell_timeout=args.timeout,
-                               total_timeout=args.total_timeout, seed=args.seed)
+                               total_timeout=args.total_timeout, seed=args.seed, hide=folders)
                    for s in submissions]
         for done, future in enumerate(futures, 1):
             results.append(future.result())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +11,7 @@ INSTRUCTOR_ENV = "ATTN_COURSE_INSTRUCTOR"
 INSTRUCTOR_DEFAULT = "instructor_exercises"  # looked for in the current directory
 STUDENTS_DEFAULT = Path("book") / "student_exercises"  # likewise
 
-HiddenTest = Callable[..., None]
+HiddenTest = Callable[..., Generator]  # hidden(generator) yields Calls, is sent back their results
 
 
 class MissingFolder(ValueError):
@@ -59,10 +59,13 @@ class Part:
 
     - ``visible_points``: the notebook's check cell (tag ``check-<id>``) must reproduce the
       instructor's stored output under nbval *and* the hidden tests must pass.
-    - ``hidden_points``: ``hidden(student_function, generator)`` runs in a separate process on
-      inputs drawn from a seed chosen at grading time, and raises ``AssertionError`` on a miss.
+    - ``hidden_points``: ``hidden(generator)`` is a generator (:mod:`.expect`) that runs in the
+      grader: it draws inputs from a seed chosen at grading time, yields ``call(...)`` for the
+      student's function, which runs in a sandboxed runner, gets the result back as plain data,
+      and raises ``AssertionError`` on a miss.
     - ``forbidden``: names of shortcuts (``"attn_course"``, ``"scaled_dot_product_attention"``,
-      ``"softmax"``, ...) that the part's code may not use; found by AST or at run time -> 0 points.
+      ``"softmax"``, ...) that the part's code may not use: found in the source, and refused in
+      the runner's dispatcher whatever name reached them (:mod:`.sandboxed.refuse`) -> 0 points.
     """
 
     id: str
