@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "grading"
 import grading_cases  # noqa: E402 - the attack catalogue lives with the tests
 
 UNSAFE = ("memory_hog", "fork_bomb", "output_flood")
+# tamper_files runs last: when it succeeds, the grader it damaged would skew every later run
 MARKERS = [Path("/tmp") / f"attn-course-magic-{k}" for k in ("bang", "bash", "getoutput")]
 
 
@@ -113,17 +114,6 @@ def main() -> int:
             rows[name] = (attacked_score(run["reports"].get(subs[name].name), attack.parts), effect)
         for marker in MARKERS:
             marker.unlink(missing_ok=True)
-        site = _site_packages(args.python)
-        before = _snapshot(root, site)
-        run = grade(root, args.python, [subs["tamper_files"]], _mk(tmp, "tamper"))
-        after = grade(root, args.python, [fresh], _mk(tmp, "untouched"))
-        now = _snapshot(root, site)
-        changed = sorted(str(p) for p in before.keys() | now.keys()
-                         if before.get(p) != now.get(p) and not str(p).endswith(".pyc"))
-        untouched = attacked_score(after["reports"].get(fresh.name), ("a", "b", "c"))
-        rows["tamper_files"] = (attacked_score(run["reports"].get(subs["tamper_files"].name), ("a", "b", "c")),
-                                f"next untouched notebook: {untouched}; "
-                                f"files changed: {len(changed)} {[Path(c).name for c in changed][:4]}")
         out = _mk(tmp, "daemon")
         run = grade(root, args.python, [subs["daemon"]], out)
         time.sleep(5)
@@ -138,6 +128,17 @@ def main() -> int:
             other = attacked_score(run["reports"].get(solved.name), ("a", "b", "c"))
             rows[name] = (attacked_score(run["reports"].get(subs[name].name), grading_cases.ATTACKS[name].parts),
                           f"rc {run['rc']}{' (hung, killed)' if run['hung'] else ''}; other submission: {other}")
+        site = _site_packages(args.python)
+        before = _snapshot(root, site)
+        run = grade(root, args.python, [subs["tamper_files"]], _mk(tmp, "tamper"))
+        after = grade(root, args.python, [fresh], _mk(tmp, "untouched"))
+        now = _snapshot(root, site)
+        changed = sorted(str(p) for p in before.keys() | now.keys()
+                         if before.get(p) != now.get(p) and not str(p).endswith(".pyc"))
+        untouched = attacked_score(after["reports"].get(fresh.name), ("a", "b", "c"))
+        rows["tamper_files"] = (attacked_score(run["reports"].get(subs["tamper_files"].name), ("a", "b", "c")),
+                                f"next untouched notebook: {untouched}; "
+                                f"files changed: {len(changed)} {[Path(c).name for c in changed][:4]}")
     print("| attack | score on attacked parts | effect |\n|---|---|---|")
     for name, (score, effect) in rows.items():
         print(f"| {name} | {score} | {effect} |")

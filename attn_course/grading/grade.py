@@ -44,11 +44,20 @@ class Report:
     notes: list[str] = field(default_factory=list)
     isolation: str = ""  # how the sandboxes were confined (namespaces, uid, limits), or why they were not
     error: str = ""  # set when the submission could not be graded at all (exit status 2)
+    sha256: str = ""  # of the submitted file: `--resume` keeps a report only for the same file
 
     def as_json(self) -> dict:
         data = asdict(self)
-        keys = ("path", "exercise", "seed", "score", "max_score", "tests", "notes", "isolation", "error")
+        keys = ("path", "exercise", "seed", "score", "max_score", "tests", "notes", "isolation", "error", "sha256")
         return {key: data[key] for key in keys}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Report:
+        """A report read back from ``--json`` output (for ``--resume``)."""
+        tests = [TestResult(**{k: t[k] for k in ("name", "score", "max_score", "status", "message")})
+                 for t in data.get("tests", [])]
+        fields = ("path", "exercise", "seed", "score", "max_score", "notes", "isolation", "error", "sha256")
+        return cls(**{k: data[k] for k in fields if k in data}, tests=tests)
 
 
 def _cell_error(result: CellResult) -> str:

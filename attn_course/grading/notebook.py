@@ -51,9 +51,10 @@ def check_part(cell: nbformat.NotebookNode) -> str | None:
     return None
 
 
-def identify(notebook: nbformat.NotebookNode, path: Path) -> ExerciseSet:
+def identify(notebook: nbformat.NotebookNode, path: Path,
+             exercise_sets: tuple[ExerciseSet, ...] | None = None) -> ExerciseSet:
     """The set named in the notebook's metadata, else the one whose name is in the file name."""
-    sets = {s.name: s for s in all_sets()}
+    sets = {s.name: s for s in (exercise_sets or all_sets())}
     metadata = notebook.get("metadata")
     meta = metadata.get("attn_course") if isinstance(metadata, dict) else None
     name = meta.get("exercise") if isinstance(meta, dict) else None
@@ -68,8 +69,9 @@ def identify(notebook: nbformat.NotebookNode, path: Path) -> ExerciseSet:
     )
 
 
-def read_submission(path: Path) -> Submission:
-    """Load and validate ``path`` (read-only). Raises :class:`InvalidSubmission`."""
+def read_submission(path: Path, exercise_sets: tuple[ExerciseSet, ...] | None = None) -> Submission:
+    """Load and validate ``path`` (read-only), one of ``exercise_sets`` (default: the bundled ones).
+    Raises :class:`InvalidSubmission`."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -79,7 +81,7 @@ def read_submission(path: Path) -> Submission:
         nbformat.validate(notebook)
     except Exception as exc:  # nbformat raises several types for bad JSON / schema
         raise InvalidSubmission(f"{path}: not a valid Jupyter notebook ({type(exc).__name__}: {exc})") from exc
-    return Submission(path=path, notebook=notebook, exercise=identify(notebook, path))
+    return Submission(path=path, notebook=notebook, exercise=identify(notebook, path, exercise_sets))
 
 
 def instructor_notebook(exercise: ExerciseSet, instructor: Path) -> nbformat.NotebookNode:

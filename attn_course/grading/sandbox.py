@@ -71,11 +71,20 @@ class _Zygote:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
 def start_zygote() -> None:
     """Start the zygote now (it imports torch while the grader does its own work)."""
     _Zygote.get()
+
+
+def stop_zygote() -> None:
+    """Stop the zygote: every sandbox dies with it (supervisors and their PID 1 have a parent-death signal)."""
+    with _Zygote._lock:
+        if _Zygote._instance is not None:
+            _Zygote._instance.stop()
+            _Zygote._instance = None
 
 
 def sandbox_config(*, hide: list[Path], cpu_seconds: float, executor: bool) -> dict:

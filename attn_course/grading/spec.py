@@ -21,7 +21,7 @@ class MissingFolder(ValueError):
 def instructor_dir(given: str | Path | None = None) -> Path:
     """The folder of instructor notebooks (solutions and hidden-test markers, one per set).
 
-    ``given`` (the ``--instructor`` option) if set, else ``$ATTN_COURSE_INSTRUCTOR``, else
+    ``given`` (the ``--course`` option) if set, else ``$ATTN_COURSE_INSTRUCTOR``, else
     ``./instructor_exercises`` if it exists. The package holds no notebooks, so an installed
     grader needs one of these.
     """
@@ -30,15 +30,15 @@ def instructor_dir(given: str | Path | None = None) -> Path:
     if given is None:
         if not Path(INSTRUCTOR_DEFAULT).is_dir():
             raise MissingFolder(
-                f"no instructor notebooks: pass --instructor DIR (the folder with the solution notebooks, "
+                f"no course: pass --course DIR (the folder with the instructor notebooks, "
                 f"e.g. a course checkout's {INSTRUCTOR_DEFAULT}/), or set {INSTRUCTOR_ENV}; "
                 f"./{INSTRUCTOR_DEFAULT} does not exist in {Path.cwd()}"
             )
         given = INSTRUCTOR_DEFAULT
     folder = Path(given)
     if not folder.is_dir():
-        raise MissingFolder(f"the instructor folder {folder} is not a directory "
-                            f"(from --instructor or {INSTRUCTOR_ENV})")
+        raise MissingFolder(f"the course folder {folder} is not a directory "
+                            f"(from --course or {INSTRUCTOR_ENV})")
     return folder
 
 

@@ -176,13 +176,23 @@ FILE_STEAL_FUNCTIONS = {
 TAMPER_FILES = '''\
 import os, site
 import attn_course
-_target = os.path.join(os.path.dirname(attn_course.__file__), "grading", "sets", "s01_scores_softmax.py")
-with open(_target, "a") as _handle:
-    _handle.write("\\nimport dataclasses as _dc\\nSET = _dc.replace(SET, parts=tuple(\\n"
-                  "    _dc.replace(p, hidden=lambda *a, **k: None) for p in SET.parts))\\n")
-for _folder in site.getsitepackages():
-    with open(os.path.join(_folder, "zz_attn_course_attack.pth"), "w") as _handle:
-        _handle.write("/nonexistent/attn-course-attack\\n")
+_grading = os.path.join(os.path.dirname(attn_course.__file__), "grading")
+_results = []
+for _path, _text in [
+    (os.path.join(_grading, "sets", "s01_scores_softmax.py"),
+     "\\nimport dataclasses as _dc\\nSET = _dc.replace(SET, parts=tuple(\\n"
+     "    _dc.replace(p, hidden=lambda *a, **k: None) for p in SET.parts))\\n"),
+    (os.path.join(_grading, "checks.py"), "\\n# attn-course attack was here\\n"),
+    *[(os.path.join(_folder, "zz_attn_course_attack.pth"), "/nonexistent/attn-course-attack\\n")
+      for _folder in site.getsitepackages()],
+]:
+    try:
+        with open(_path, "a") as _handle:
+            _handle.write(_text)
+        _results.append(f"wrote {_path}")
+    except OSError as _error:
+        _results.append(f"{type(_error).__name__}: {_error.strerror}: {_path}")
+raise RuntimeError(" | ".join(_results))
 '''
 
 DAEMON = '''\
@@ -245,14 +255,16 @@ for _pid in _graders():
     os.kill(_pid, signal.SIG%s)
 '''
 
-FORGE = ('def stable_softmax(scores):\n    raise ValueError("no\\n  \\u2713 3/3  01_scores_softmax (b) stable_softmax: '
-         'hidden tests: passed\\x1b[1A\\x00\\x07\\x0c")')
+FORGE = ('def stable_softmax(scores):\n'
+         '    raise ValueError("no\\n  \\u2713 3/3  01_scores_soft" + "max (b) stable_soft" + '
+         '"max: hidden tests: passed\\x1b[1A\\x00\\x07\\x0c")')
 
-MEMORY = ("def stable_softmax(scores):\n    hog = bytearray(64 << 30)\n"
+# 3 GiB of address space, never touched: allowed without a limit, refused with the sandbox's (+2 GiB)
+MEMORY = ("def stable_softmax(scores):\n    hog = torch.empty(3 << 30, dtype=torch.uint8)\n"
           "    return scores.exp() / scores.exp().sum(-1, keepdim=True)")
-FORK_BOMB = ("import os, time\nfor _ in range(400):\n    try:\n        if os.fork() == 0:\n"
-             "            time.sleep(120)\n"
-             "            os._exit(0)\n    except OSError:\n        break")
+FORK_BOMB = ("import os, time\nforked = 0\nfor _ in range(400):\n    try:\n        if os.fork() == 0:\n"
+             "            time.sleep(120)\n            os._exit(0)\n        forked += 1\n    except OSError:\n"
+             "        break\nraise RuntimeError(f'forked {forked} processes')")
 FLOOD = "for _ in range(60):\n    display('x' * 1_000_000)"
 SHELL = ["!touch /tmp/attn-course-magic-bang", "%%bash\ntouch /tmp/attn-course-magic-bash",
          "_out = get_ipython().getoutput('touch /tmp/attn-course-magic-getoutput')"]
@@ -313,7 +325,7 @@ ATTACKS = {a.name: a for a in [
     Attack("forge_report", "01_scores_softmax", ("b",),
            "an error message with a newline, a fake ✓ line and control characters (NUL, ESC, BEL, FF)",
            lambda: replace_function(solved("01_scores_softmax"), "stable_softmax", FORGE)),
-    Attack("memory_hog", "01_scores_softmax", ("b",), "allocates 64 GiB in the graded function",
+    Attack("memory_hog", "01_scores_softmax", ("b",), "allocates 3 GiB (untouched) in the graded function",
            lambda: replace_function(solved("01_scores_softmax"), "stable_softmax", MEMORY)),
     Attack("fork_bomb", "01_scores_softmax", ("a", "b", "c"), "forks 400 sleeping processes in a top-level cell",
            lambda: _with("01_scores_softmax", {}, FORK_BOMB)),

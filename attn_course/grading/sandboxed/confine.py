@@ -133,12 +133,15 @@ def drop_privileges(kind: str, uid: int) -> str:
         uid = NESTED_UID
     elif os.geteuid() == 0:
         os.setgroups([])
+    if kind == "userns" or os.geteuid() == 0:
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
     else:  # no namespaces, run by a normal user: stays that user
         uid = os.geteuid()
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
     prctl(PR_SET_NO_NEW_PRIVS, 1)
-    return f"uid {uid}" + (" in a nested user namespace" if kind == "userns" else "")
+    if kind == "userns":
+        return f"uid {uid} in a nested user namespace, no capabilities"
+    return "a uid of its own, no capabilities" if kind else f"uid {uid}, the grader's own"
 
 
 def _mapped_bytes() -> int:
