@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,14 +49,17 @@ class CourseError(ValueError):
 def _load_sets(folder: Path) -> tuple[ExerciseSet, ...]:
     name = "attn_course_course_" + hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
     init = folder / "__init__.py"
-    spec = importlib.util.spec_from_file_location(name, init if init.exists() else None,
-                                                  submodule_search_locations=[str(folder)])
-    if spec is None or spec.loader is None and init.exists():
-        raise CourseError(f"cannot load {folder} as a package")
-    package = importlib.util.module_from_spec(spec)
+    if init.exists():
+        spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[str(folder)])
+        if spec is None or spec.loader is None:
+            raise CourseError(f"cannot load {folder} as a package")
+        package = importlib.util.module_from_spec(spec)
+    else:
+        spec, package = None, types.ModuleType(name)
+        package.__path__ = [str(folder)]
     sys.modules[name] = package
     try:
-        if init.exists():
+        if spec is not None:
             spec.loader.exec_module(package)
         sets = getattr(package, "SETS", None)
         if sets is None:

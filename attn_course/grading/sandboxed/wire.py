@@ -99,10 +99,10 @@ def encode(value: object, depth: int = 0) -> object:
     if value is None or isinstance(value, (bool, str)) or type(value) in (int, float):
         return value
     if type(value) in (torch.Tensor, torch.nn.Parameter):
-        tensor = value.detach().cpu().contiguous()
-        name = str(tensor.dtype).removeprefix("torch.")
-        if name not in _DTYPES or tensor.layout != torch.strided or tensor.is_quantized:
+        name = str(value.dtype).removeprefix("torch.")
+        if name not in _DTYPES or value.layout != torch.strided or value.is_quantized or value.is_nested:
             return {"t": "object", "type": f"tensor of dtype {name}"}
+        tensor = value.detach().cpu().contiguous()
         raw = tensor.reshape(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b""
         return {"t": "tensor", "dtype": name, "shape": list(tensor.shape), "data": base64.b64encode(raw).decode()}
     if isinstance(value, tuple):  # torch.Size and named tuples too: they compare equal to tuples
