@@ -166,3 +166,46 @@ def test_an_interrupted_batch_keeps_its_reports_and_resumes(tmp_path):
     subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=300)
     again = {r["path"]: r for r in json.loads(out.read_text())}
     assert again[str(paths[0])] == final[str(paths[0])] and again[str(paths[2])]["score"] == 0
+
+
+@pytest.mark.slow
+def test_the_gradescope_zip_grades_a_submission_in_an_autograder_tree(tmp_path):
+    import zipfile
+
+    import jsonschema
+
+    course = tmp_path / "course"
+    shutil.copytree(INSTRUCTOR, course)
+    archive = tmp_path / "autograder.zip"
+    assert main(["gradescope", "--out", str(archive), "--course", str(course), "--timeout", "8"]) == 0
+    with zipfile.ZipFile(archive) as zipped:
+        names = set(zipped.namelist())
+        assert {"setup.sh", "run_autograder", "requirements.txt", "attn-course/pyproject.toml",
+                "attn-course/attn_course/grading/cli.py", "course/06_positional.ipynb"} <= names
+        assert zipped.getinfo("run_autograder").external_attr >> 16 & 0o111
+        root = tmp_path / "autograder"  # the layout Gradescope builds: the zip in source/, the script copied up
+        zipped.extractall(root / "source")
+    requirements = (root / "source" / "requirements.txt").read_text().split()
+    assert "torch==2.13.0" in requirements and all("==" in line for line in requirements)
+    for script in ("setup.sh", "run_autograder"):
+        assert subprocess.run(["bash", "-n", str(root / "source" / script)]).returncode == 0
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    (root / "submission").mkdir()
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "ATTN_COURSE_PYTHON": sys.executable}
+    schema = json.loads((REPO / "attn_course" / "grading" / "schemas" / "gradescope.schema.json").read_text())
+
+    def run_autograder() -> dict:
+        done = subprocess.run(["bash", str(root / "run_autograder")], cwd=root, env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        result = json.loads((root / "results" / "results.json").read_text())
+        jsonschema.validate(result, schema)
+        return result
+
+    empty = run_autograder()
+    assert empty["score"] == 0 and "No .ipynb notebook was submitted" in empty["output"]
+    nbformat.write(solved("06_positional"), root / "submission" / "my work.ipynb")
+    result = run_autograder()
+    assert result["score"] == result["max_score"] == all_sets()[5].points
+    assert len(result["tests"]) == 2 * len(all_sets()[5].parts)
+    assert all(t["status"] == "passed" for t in result["tests"])
