@@ -42,6 +42,9 @@ def _previous(path: str | None) -> dict:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from .sandbox import start_zygote
+
+    start_zygote()  # it imports torch for the sandboxes while this process loads the course
     from .batch import grade_all
 
     course = _course(args.course)
