@@ -198,3 +198,39 @@ def test_the_seed_changes_the_inputs_but_not_the_verdict():
     cells = _cells("05_additive")
     assert all(_passed(_hidden("05_additive", cells, seed=1)).values())
     assert all(_passed(_hidden("05_additive", cells, seed=987654)).values())
+
+
+OTHER_SHORTCUTS = [  # (set, part, function, body): each reaches a forbidden module or operator by a computed name
+    ("08_multihead", "b", "mha_forward", """
+def mha_forward(query, key, value, w_in, b_in, w_out, b_out, num_heads, mask=None):
+    module = getattr(torch.nn, 'Multihead' + 'Attention')(query.shape[-1], num_heads, batch_first=True)
+    with torch.no_grad():
+        module.in_proj_weight.copy_(w_in)
+        module.in_proj_bias.copy_(b_in)
+        module.out_proj.weight.copy_(w_out)
+        module.out_proj.bias.copy_(b_out)
+        blocked = None if mask is None else ~mask.expand(-1, query.shape[1], -1).repeat_interleave(num_heads, 0)
+        return module(query, key, value, attn_mask=blocked, average_attn_weights=False)
+"""),
+    ("09_encoder_block", "a", "layer_norm", """
+def layer_norm(x, weight, bias, eps=1e-5):
+    rows = getattr(torch.nn.functional, 'group' + '_norm')(x.reshape(-1, 1, x.shape[-1]), 1, eps=eps)
+    return rows.reshape(x.shape) * weight + bias
+"""),
+    ("09_encoder_block", "b", "encoder_block", """
+def encoder_block(x, params, num_heads, norm_first, mask=None):
+    d = x.shape[-1]
+    layer = getattr(torch.nn, 'TransformerEncoder' + 'Layer')(d, num_heads, params['linear1.weight'].shape[0],
+                                                              dropout=0.0, batch_first=True, norm_first=norm_first)
+    layer.load_state_dict(params)
+    with torch.no_grad():
+        return layer.eval()(x, src_key_padding_mask=None if mask is None else ~mask[:, 0])
+"""),
+]
+
+
+@pytest.mark.parametrize("name, part, function, body", OTHER_SHORTCUTS, ids=[f"{s[0]}-{s[1]}" for s in OTHER_SHORTCUTS])
+def test_forbidden_modules_and_norms_are_refused_too(name, part, function, body):
+    result = _hidden(name, _with(name, function, "import torch\n" + dedent(body)))
+    passed, message = result.parts[part]
+    assert not passed and message.startswith(f"forbidden shortcut: {function} reached "), message

@@ -29,13 +29,17 @@ _PACKETS = {
                           r"_nested_tensor_softmax_with_shape)$"),
     "log_softmax": re.compile(r"^(_?log_softmax|special_log_softmax|_sparse_log_softmax)$"),
     "logsumexp": re.compile(r"^(logsumexp|special_logsumexp|_?logcumsumexp)$"),
+    # any of these normalises a row when the tensor is reshaped for it
+    "layer_norm": re.compile(r"^(native_|_native_)?(layer|group|batch|instance)_norm|^_batch_norm|^_native_batch_norm"),
 }
 # SDPA with an identity `value` returns the softmax weights, so refusing softmax refuses attention kernels too.
-_WITH_ATTENTION = {"softmax", "scaled_dot_product_attention", "MultiheadAttention", "multi_head_attention_forward"}
+_WITH_ATTENTION = {"softmax", "scaled_dot_product_attention", "MultiheadAttention", "multi_head_attention_forward",
+                   "TransformerEncoderLayer"}
 _PYTHON = {
     "MultiheadAttention": (("torch.nn.functional", "multi_head_attention_forward"),
                            ("torch.nn.modules.activation", "MultiheadAttention.forward")),
     "multi_head_attention_forward": (("torch.nn.functional", "multi_head_attention_forward"),),
+    "TransformerEncoderLayer": (("torch.nn.modules.transformer", "TransformerEncoderLayer.forward"),),
 }
 _SKIP_KEYS = {"debug", "Meta"}  # Meta computes shapes only
 
