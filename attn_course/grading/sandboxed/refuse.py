@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import types
 import warnings
 from collections.abc import Callable
 
@@ -35,11 +36,18 @@ _PACKETS = {
 # SDPA with an identity `value` returns the softmax weights, so refusing softmax refuses attention kernels too.
 _WITH_ATTENTION = {"softmax", "scaled_dot_product_attention", "MultiheadAttention", "multi_head_attention_forward",
                    "TransformerEncoderLayer"}
-_PYTHON = {
+_PYTHON = {  # Python functions that compute a shortcut from allowed operators: torch's own and its references
     "MultiheadAttention": (("torch.nn.functional", "multi_head_attention_forward"),
                            ("torch.nn.modules.activation", "MultiheadAttention.forward")),
     "multi_head_attention_forward": (("torch.nn.functional", "multi_head_attention_forward"),),
     "TransformerEncoderLayer": (("torch.nn.modules.transformer", "TransformerEncoderLayer.forward"),),
+    "softmax": (("torch._refs", "softmax"), ("torch._refs.special", "softmax"),
+                ("torch._refs.nn.functional", "softmax"), ("torch._refs.nn.functional", "softmin")),
+    "log_softmax": (("torch._refs", "log_softmax"), ("torch._refs.special", "log_softmax"),
+                    ("torch._refs.nn.functional", "log_softmax")),
+    "logsumexp": (("torch._refs", "logsumexp"), ("torch._refs.special", "logsumexp")),
+    "layer_norm": (("torch._refs.nn.functional", "layer_norm"), ("torch._refs", "native_layer_norm"),
+                   ("torch._refs.nn.functional", "group_norm")),
 }
 _SKIP_KEYS = {"debug", "Meta"}  # Meta computes shapes only
 
@@ -91,7 +99,14 @@ def install(forbidden: tuple[str, ...] | list[str], report: Callable[[str], None
     del library
     for name in forbidden:
         for module_name, path in _PYTHON.get(name, ()):
-            _refuse_python(module_name, path, report)
+            target = _resolve(module_name, path)
+            if target is not None:
+                _refuse_function(target, f"{module_name}.{path}", report, set())
+    from torch._decomp import decomposition_table  # Python decompositions of the refused operators
+
+    for op, function in list(decomposition_table.items()):
+        if op.name().split("::", 1)[-1].split(".")[0] in packets:
+            _refuse_function(function, f"the decomposition of {op.name()}", report, set())
     return packets
 
 
@@ -103,18 +118,40 @@ def _refusal(label: str, report: Callable[[str], None]) -> Callable:
     return refused
 
 
-def _refuse_python(module_name: str, path: str, report: Callable[[str], None]) -> None:
+def _resolve(module_name: str, path: str) -> object | None:
     import importlib
 
-    target: object = importlib.import_module(module_name)
-    for attr in path.split("."):
-        target = getattr(target, attr)
-    label = f"{module_name}.{path}"
-    stub = compile("def refused(*args, _grader_report=None, _grader_label='', **kwargs):\n"
-                   "    _grader_report(_grader_label)\n"
-                   "    raise RuntimeError(_grader_label + ' is a forbidden shortcut in this part')\n",
-                   "<grader>", "exec")
-    code = next(c for c in stub.co_consts if hasattr(c, "co_code"))
-    target.__code__ = code  # type: ignore[attr-defined]
-    target.__defaults__ = None  # type: ignore[attr-defined]
-    target.__kwdefaults__ = {"_grader_report": report, "_grader_label": label}  # type: ignore[attr-defined]
+    try:
+        target: object = importlib.import_module(module_name)
+        for attr in path.split("."):
+            target = getattr(target, attr)
+    except (ImportError, AttributeError):
+        return None
+    return target
+
+
+def _stub_code(freevars: tuple[str, ...]) -> types.CodeType | None:
+    """A refusing code object with exactly ``freevars`` (a closure's code can only be swapped for a like one)."""
+    lines = ["def outer():", *(f"    {name} = None" for name in freevars),
+             "    def refused(*args, _grader_report=None, _grader_label='', **kwargs):",
+             *([f"        ({', '.join(freevars)},)"] if freevars else []),
+             "        _grader_report(_grader_label)",
+             "        raise RuntimeError(_grader_label + ' is a forbidden shortcut in this part')",
+             "    return refused"]
+    namespace: dict = {}
+    exec(compile("\n".join(lines), "<grader>", "exec"), namespace)  # noqa: S102 - our own fixed source
+    code = namespace["outer"]().__code__
+    return code if code.co_freevars == freevars else None
+
+
+def _refuse_function(target: object, label: str, report: Callable[[str], None], seen: set[int]) -> None:
+    """Swap the code of ``target`` and of every function it wraps (``__wrapped__``) for a refusal, in place:
+    every alias and reference to these function objects is refused too."""
+    while isinstance(target, types.FunctionType) and id(target) not in seen:
+        seen.add(id(target))
+        code = _stub_code(target.__code__.co_freevars)
+        if code is not None:
+            target.__code__ = code
+            target.__defaults__ = None
+            target.__kwdefaults__ = {"_grader_report": report, "_grader_label": label}
+        target = getattr(target, "__wrapped__", None)
