@@ -82,6 +82,7 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--safe-only", action="store_true", help="leave out the attacks that need limits")
     parser.add_argument("--stop-timeout", type=float, default=150.0, help="when a stopped grader counts as hung")
+    parser.add_argument("--only", nargs="*", help="grade only these attacks of the batch (and none of the others)")
     args = parser.parse_args()
     root = args.root.resolve()
     rows: dict[str, tuple[str, str]] = {}
@@ -95,7 +96,7 @@ def main() -> int:
         fresh = tmp / "subs" / "untouched_01_scores_softmax.ipynb"
         nbformat.write(grading_cases.student("01_scores_softmax"), fresh)
         batch = [n for n in subs if n not in ("tamper_files", "daemon", "kill_grader", "stop_grader", "bad_metadata")
-                 and not (args.safe_only and n in UNSAFE)]
+                 and not (args.safe_only and n in UNSAFE) and (not args.only or n in args.only)]
         for marker in MARKERS:
             marker.unlink(missing_ok=True)
         run = grade(root, args.python, [subs[n] for n in batch] + [solved], _mk(tmp, "batch"))
@@ -103,9 +104,11 @@ def main() -> int:
         for name in batch:
             attack = grading_cases.ATTACKS[name]
             effect = ""
-            if name == "forge_report":
-                fake = any(line.startswith("  ✓ 3/3  01_scores_softmax (b) stable_softmax: hidden tests: passed")
-                           and "raised" not in line for line in run["stdout"].splitlines())
+            if name == "forge_report":  # its own block of the text report: a ✓ line that no test wrote
+                blocks = [b for b in run["stdout"].split("\n/") if subs[name].name in b.splitlines()[0]]
+                marks = [ln for ln in (blocks[0].splitlines()[1:] if blocks else []) if ln.lstrip()[:1] in "✓✗"]
+                report = run["reports"].get(subs[name].name)
+                fake = report is not None and len(marks) > len(report["tests"])  # more ✓/✗ lines than tests
                 effect = f"JUnit XML {'valid' if junit_ok else 'INVALID'}; fake ✓ line in text report: {fake}"
             if name == "magic_shell":
                 effect = f"shell commands ran: {sum(m.exists() for m in MARKERS)}/{len(MARKERS)}"
@@ -114,6 +117,8 @@ def main() -> int:
             rows[name] = (attacked_score(run["reports"].get(subs[name].name), attack.parts), effect)
         for marker in MARKERS:
             marker.unlink(missing_ok=True)
+        if args.only:
+            return _print(rows)
         out = _mk(tmp, "daemon")
         run = grade(root, args.python, [subs["daemon"]], out)
         time.sleep(5)
@@ -139,6 +144,10 @@ def main() -> int:
         rows["tamper_files"] = (attacked_score(run["reports"].get(subs["tamper_files"].name), ("a", "b", "c")),
                                 f"next untouched notebook: {untouched}; "
                                 f"files changed: {len(changed)} {[Path(c).name for c in changed][:4]}")
+    return _print(rows)
+
+
+def _print(rows: dict[str, tuple[str, str]]) -> int:
     print("| attack | score on attacked parts | effect |\n|---|---|---|")
     for name, (score, effect) in rows.items():
         print(f"| {name} | {score} | {effect} |")
