@@ -70,7 +70,7 @@ def grade_all(paths: list[Path], *, course: Course, jobs: int = 1, previous: dic
         if old is not None and old.sha256 and old.sha256 == _digest(path):
             results[index] = old
     todo = [i for i in range(len(paths)) if i not in results]
-    hide = sorted({p.resolve().parent for p in paths})
+    hide = sorted({p.resolve() for p in paths})  # every submission of the batch: no sandbox reads another's
 
     def finished() -> list[Report]:
         return [results[i] for i in sorted(results)]

@@ -87,13 +87,13 @@ def grade(submission: Submission, *, instructor: Path, cell_timeout: float = 10.
           seed: int | None = None, hide: list[Path] | None = None) -> Report:
     """Grade ``submission`` against its set's notebook in the instructor folder ``instructor``.
 
-    ``hide``: more folders the sandboxes must not see (the other submissions of a batch).
+    ``hide``: more folders and files the sandboxes must not see (the course, the other submissions).
     """
     exercise = submission.exercise
     seed = secrets.randbits(31) if seed is None else seed
     report = Report(path=str(submission.path), exercise=exercise.name, seed=seed, max_score=float(exercise.points))
     extracted = extract(submission.own_code_cells())
-    private = [Path(instructor), submission.path.parent, *(hide or [])]
+    private = [Path(instructor), submission.path, *(hide or [])]
     cells = grading_cells(submission, instructor, extracted.refused)
     wait_notebook = run_in_background([(c.name, c.source) for c in cells], cell_timeout, total_timeout, private)
     hidden = run_hidden(exercise, extracted, seed, cell_timeout, private)

@@ -87,12 +87,32 @@ def stop_zygote() -> None:
             _Zygote._instance = None
 
 
+def _needed() -> list[Path]:
+    """What a sandbox needs to see: Python, its packages, and the folder this package is imported from."""
+    return [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, PACKAGE.parent, *sys.path) if p]
+
+
+def _hiding(paths: list[Path]) -> tuple[set[str], set[str]]:
+    """Folders and files to hide for ``paths``: a folder that holds what the sandbox needs (a submission
+    next to the venv or the package) is not hidden whole; its notebooks and its ``sets/`` are."""
+    folders, files, needed = set(), set(), _needed()
+    for path in map(lambda p: Path(p).resolve(), paths):
+        if path.is_file():
+            files.add(str(path))
+        elif path.is_dir() and not any(n == path or path in n.parents for n in needed):
+            folders.add(str(path))
+        elif path.is_dir():
+            files.update(str(p) for p in path.glob("*.ipynb"))
+            folders.update(str(p) for p in (path / "sets",) if p.is_dir())
+    return folders, files
+
+
 def sandbox_config(*, hide: list[Path], cpu_seconds: float, executor: bool) -> dict:
-    """What one sandbox may see, and its limits. ``hide``: folders it must not see (the course,
-    the instructor notebooks, the submissions); the hidden tests are never visible either."""
-    hidden = {str(Path(p).resolve()) for p in hide if Path(p).is_dir()}
+    """What one sandbox may see, and its limits. ``hide``: folders and files it must not see (the
+    course, the instructor notebooks, the submissions); the hidden tests are never visible either."""
+    hidden, files = _hiding(hide)
     config = {"limits": {**LIMITS, "cpu_seconds": max(1, int(cpu_seconds + 1))}, "tmp_mib": TMP_MIB,
-              "drop_paths": [str(GRADING)]}
+              "drop_paths": [str(GRADING)], "hide_files": sorted(files)}
     if executor:  # the check cells import attn_course and attn_course.grading.checks, nothing else of the grader
         files = {name: (GRADING / name).read_text() for name in ("__init__.py", "checks.py")}
         config |= {"overlays": {str(GRADING): files}, "add_paths": [str(PACKAGE.parent)]}

@@ -145,6 +145,7 @@ def test_the_runner_cannot_reach_the_grader_the_course_or_the_references():
             os, sys = torch.os, torch.sys
             seen = [name for name in sys.modules if name.startswith(("attn_course", "sets", "spec"))]
             seen += [p for p in (INSTRUCTOR, PACKAGE) if os.path.exists(p) and os.listdir(p)]
+            seen += [p for p in (OTHER,) if open_(p)]  # another submission of the batch reads as empty
             seen += [line for line in open_('/proc/1/cmdline').split() if 'attn_course.grading.cli' in line]
             seen += [pid for pid in os.listdir('/proc') if pid.isdigit() and int(pid) > 2 and pid != str(os.getpid())]
             if seen:
@@ -153,7 +154,9 @@ def test_the_runner_cannot_reach_the_grader_the_course_or_the_references():
         def open_(path):
             return torch.sys.modules['builtins'].open(path).read()
     """).replace("INSTRUCTOR", repr(str(INSTRUCTOR))).replace("PACKAGE", repr(str(REPO / "attn_course")))
-    result = _hidden("01_scores_softmax", _with("01_scores_softmax", "scaled_scores", probe))
+    other = STUDENTS / "02_attention_masks.ipynb"  # a file outside /tmp, in a folder the sandbox may see
+    cells = _with("01_scores_softmax", "scaled_scores", probe.replace("OTHER", repr(str(other))))
+    result = run_hidden(get_set("01_scores_softmax"), extract(cells), 1234, 10.0, [INSTRUCTOR, other])
     assert result.parts["a"] == (True, "passed on random inputs and property checks"), result.parts["a"]
 
 

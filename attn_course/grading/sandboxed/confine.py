@@ -100,9 +100,11 @@ def _readonly_everywhere() -> None:
                 raise
 
 
-def confine_filesystem(hide: list[str], overlays: dict[str, dict[str, str]], tmp_mib: int) -> str:
+def confine_filesystem(hide: list[str], hide_files: list[str], overlays: dict[str, dict[str, str]],
+                       tmp_mib: int) -> str:
     """In PID 1 of the new namespaces: everything read-only, a private /tmp, ``hide`` covered by
-    empty folders, each overlay folder replaced by a read-only one holding only the given files."""
+    empty folders and ``hide_files`` by /dev/null, each overlay folder replaced by a read-only one
+    holding only the given files."""
     notes = []
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _readonly_everywhere()
@@ -116,13 +118,17 @@ def confine_filesystem(hide: list[str], overlays: dict[str, dict[str, str]], tmp
     for path in hide:
         if os.path.isdir(path):
             _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=555")
+    for path in hide_files:
+        if os.path.isfile(path):
+            _mount("/dev/null", path, None, MS_BIND)
     for path, files in overlays.items():
         if os.path.isdir(path):
             _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
             for name, text in files.items():
                 _write(os.path.join(path, os.path.basename(name)), text)
             _mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
-    return "; ".join(["read-only filesystem, private /tmp", f"{len(hide) + len(overlays)} folders hidden", *notes])
+    hidden = f"{len(hide) + len(overlays)} folders and {len(hide_files)} files hidden"
+    return "; ".join(["read-only filesystem, private /tmp", hidden, *notes])
 
 
 def drop_privileges(kind: str, uid: int) -> str:

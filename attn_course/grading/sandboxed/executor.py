@@ -67,6 +67,9 @@ def _error(exc: BaseException) -> str:
 
 
 def serve(sock: socket.socket) -> None:
+    import torch
+
+    torch.set_num_threads(1)  # sandboxes run side by side; one thread each keeps them from contending
     setup, _ = wire.recv(sock)
     budget = [int(setup["output_limit"])]
     cell_timeout = float(setup["cell_timeout"])

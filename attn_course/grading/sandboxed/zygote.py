@@ -85,7 +85,8 @@ def _init(request: dict, sock: socket.socket, kind: str, why_not: str, uid: int)
     config = request["config"]
     if kind:
         confine.prctl(confine.PR_SET_DUMPABLE, 0)
-        where = confine.confine_filesystem(config["hide"], config.get("overlays", {}), config["tmp_mib"])
+        where = confine.confine_filesystem(config["hide"], config.get("hide_files", []), config.get("overlays", {}),
+                                           config["tmp_mib"])
         isolation = f"namespaces (pid, mount, network, ipc, uts); {where}"
     else:
         isolation = f"no namespaces ({why_not}); process group kill only"
