@@ -152,20 +152,21 @@ def test_an_interrupted_batch_keeps_its_reports_and_resumes(tmp_path):
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
-    first = json.loads(out.read_text())
+    first = {r["path"]: r for r in json.loads(out.read_text())}
     assert 1 <= len(first) < 4 and "--resume" in err
+    assert len((tmp_path / "r.csv").read_text().splitlines()) == len(first) + 1
+    changed, kept = list(first)[0], list(first)[1:]
+    was_solved = first[changed]["score"] > 0
+    nbformat.write(student("06_positional") if was_solved else solved("06_positional"), changed)  # new content
+    os.utime(paths[3], None)  # a new time stamp alone changes nothing
     done = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stderr
     final = {r["path"]: r for r in json.loads(out.read_text())}
     assert list(final) == list(map(str, paths))
-    for report in first:  # kept as they were: same seed, same score
-        assert final[report["path"]] == report
-    assert [final[str(p)]["score"] for p in paths] == [6, 0, 6, 0]
-    os.utime(paths[0], None)  # unchanged content: still kept
-    nbformat.write(student("06_positional"), paths[2])  # changed: graded again
-    subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=300)
-    again = {r["path"]: r for r in json.loads(out.read_text())}
-    assert again[str(paths[0])] == final[str(paths[0])] and again[str(paths[2])]["score"] == 0
+    assert all(final[path] == first[path] for path in kept), "kept as they were: same seed, same score"
+    assert final[changed]["sha256"] != first[changed]["sha256"], "graded again"
+    expected = [(i % 2 == 0) != (str(p) == changed) for i, p in enumerate(paths)]  # solved, but for the change
+    assert [final[str(p)]["score"] for p in paths] == [6 if full else 0 for full in expected]
 
 
 @pytest.mark.slow
