@@ -72,6 +72,12 @@ def identify(notebook: nbformat.NotebookNode, path: Path,
 def read_submission(path: Path, exercise_sets: tuple[ExerciseSet, ...] | None = None) -> Submission:
     """Load and validate ``path`` (read-only), one of ``exercise_sets`` (default: the bundled ones).
     Raises :class:`InvalidSubmission`."""
+    notebook = read_notebook(path)
+    return Submission(path=path, notebook=notebook, exercise=identify(notebook, path, exercise_sets))
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Load and validate the notebook at ``path``; raises :class:`InvalidSubmission`."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -81,7 +87,7 @@ def read_submission(path: Path, exercise_sets: tuple[ExerciseSet, ...] | None = 
         nbformat.validate(notebook)
     except Exception as exc:  # nbformat raises several types for bad JSON / schema
         raise InvalidSubmission(f"{path}: not a valid Jupyter notebook ({type(exc).__name__}: {exc})") from exc
-    return Submission(path=path, notebook=notebook, exercise=identify(notebook, path, exercise_sets))
+    return notebook
 
 
 def instructor_notebook(exercise: ExerciseSet, instructor: Path) -> nbformat.NotebookNode:

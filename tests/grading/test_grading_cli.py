@@ -94,6 +94,13 @@ def test_check_says_public_checks_passed_and_never_all_tests(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "✗ part (b) forbidden shortcut: stable_softmax uses torch.softmax" in out
     assert "cell 3 is refused at grading and was not run" in out
+    private = tmp_path / "private" / "homework.ipynb"  # a set this package does not know: its checks still run
+    private.parent.mkdir()
+    nb = solved("01_scores_softmax")
+    nb.metadata["attn_course"] = {"exercise": "99_private_set"}
+    nbformat.write(nb, private)
+    assert check(private) == 0
+    assert "[a set of your course]" in capsys.readouterr().out
 
 
 def _course_copy(tmp_path: Path) -> Path:
