@@ -120,6 +120,28 @@ def softmax_saturation(
     )
 
 
+def temperature_logits(
+    d_k: int, temperature: float, *, largest: int = 512, num_keys: int = 8, seed: int = 0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One query's logits over ``num_keys`` keys, unscaled and scaled: ``(q·k / T, q·k / (T √d_k))``, each (L,).
+
+    q and the keys are the first ``d_k`` coordinates of one seeded draw of width ``largest``, so
+    a larger d_k adds dimensions to the same vectors. These are the two panels of
+    :func:`temperature_explorer` (with ``largest = max(d_ks)``).
+    """
+    check_positive_int("largest", largest)
+    check_positive_int("num_keys", num_keys)
+    check_positive_int("d_k", d_k)
+    if d_k > largest:
+        raise ValueError(f"d_k must be at most largest={largest}, got {d_k}")
+    check_positive("temperature", temperature)
+    generator = torch.Generator().manual_seed(seed)
+    q = torch.randn(largest, generator=generator, dtype=torch.float64)  # (d_max,)
+    k = torch.randn(num_keys, largest, generator=generator, dtype=torch.float64)  # (L, d_max)
+    dots = k[:, :d_k] @ q[:d_k]  # (L,)
+    return dots / temperature, dots / (temperature * math.sqrt(d_k))
+
+
 def temperature_explorer(
     d_ks: Sequence[int] = (2, 8, 32, 128, 512),
     temperatures: Sequence[float] = (0.25, 1.0, 4.0),
@@ -140,20 +162,14 @@ def temperature_explorer(
         raise ValueError(f"temperatures must be a non-empty list of positive numbers, got {temperatures!r}")
     for index, temperature in enumerate(temperatures):
         check_positive(f"temperatures[{index}]", temperature)
-    generator = torch.Generator().manual_seed(seed)
     largest = max(d_ks)
-    q = torch.randn(largest, generator=generator, dtype=torch.float64)  # (d_max,)
-    k = torch.randn(num_keys, largest, generator=generator, dtype=torch.float64)  # (L, d_max)
 
     def draw(fig: Figure, d_k: int, temperature: float) -> None:
-        dots = k[:, :d_k] @ q[:d_k]  # (L,)
+        unscaled, scaled = temperature_logits(d_k, temperature, largest=largest, num_keys=num_keys, seed=seed)
         fig.set_layout_engine(None)  # a fixed layout renders ~40% faster than "constrained"
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.76, wspace=0.06)
         axes = fig.subplots(1, 2, sharey=True)
-        panels = (
-            ("unscaled: q·k / T", dots / temperature),
-            ("scaled: q·k / (T·√d_k)", dots / (temperature * math.sqrt(d_k))),
-        )
+        panels = (("unscaled: q·k / T", unscaled), ("scaled: q·k / (T·√d_k)", scaled))
         for ax, (title, logits) in zip(axes, panels, strict=True):
             weights = torch.softmax(logits, dim=-1)
             ax.bar(range(num_keys), weights.numpy(), color="tab:blue" if "unscaled" in title else "tab:orange")

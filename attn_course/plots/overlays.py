@@ -1,7 +1,9 @@
 """Overlays: attention weights drawn over the input they weigh (words, image patches, audio frames, a scene).
 
 Every function follows the package's convention (:mod:`attn_course.plots._axes`):
-data first, keyword ``ax=None``, the ``Figure`` returned.
+data first, keyword ``ax=None``, the ``Figure`` returned. Word and patch overlays take a fixed
+colour scale (``vmax``) so that compared panels agree; :func:`~attn_course.plots.shared_colorbar`
+then draws that scale once for all of them.
 """
 
 from __future__ import annotations
@@ -53,8 +55,13 @@ def plot_word_weights(words: Sequence[str], weights: torch.Tensor, *, ax: Axes |
 
 
 def plot_patch_attention(image: torch.Tensor, attention_map: torch.Tensor, *, ax: Axes | None = None,
-                         title: str | None = None, alpha: float = 0.55) -> Figure:
-    """Show a (H, W) grayscale image with a (g, g) patch-attention map upsampled over it."""
+                         title: str | None = None, alpha: float = 0.55, vmax: float | None = None,
+                         cmap: str = "inferno") -> Figure:
+    """Show a (H, W) grayscale image with a (g, g) patch-attention map upsampled over it.
+
+    The map's colour runs from 0 to ``vmax`` (default: its own maximum); pass one ``vmax`` to
+    compared panels and draw it once with :func:`~attn_course.plots.shared_colorbar`.
+    """
     if not isinstance(image, torch.Tensor) or image.dim() != 2:
         raise ValueError(f"image must be a 2-D tensor (H, W), got {getattr(image, 'shape', type(image).__name__)}")
     if not isinstance(attention_map, torch.Tensor) or attention_map.dim() != 2:
@@ -63,7 +70,10 @@ def plot_patch_attention(image: torch.Tensor, attention_map: torch.Tensor, *, ax
     size = image.shape[-2:]
     heat = F.interpolate(attention_map[None, None].float(), size=tuple(size), mode="nearest")[0, 0]  # (H, W)
     ax.imshow(image.detach().cpu().numpy(), cmap="gray")
-    ax.imshow(heat.detach().cpu().numpy(), cmap="inferno", alpha=alpha)
+    top = max(float(heat.max()), 1e-12) if vmax is None else float(vmax)
+    if not top > 0:
+        raise ValueError(f"vmax must be a positive number, got {vmax!r}")
+    ax.imshow(heat.detach().cpu().numpy(), cmap=cmap, alpha=alpha, vmin=0.0, vmax=top)
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
@@ -72,10 +82,13 @@ def plot_patch_attention(image: torch.Tensor, attention_map: torch.Tensor, *, ax
 
 
 def plot_spectrogram_attention(frames: torch.Tensor, weights: torch.Tensor, *, span: tuple[int, int] | None = None,
-                               ax: Axes | None = None, title: str | None = None) -> Figure:
+                               ax: Axes | None = None, title: str | None = None,
+                               weight_max: float | None = None, legend: bool = True) -> Figure:
     """A (T, n_bins) spectrogram with the (T,) attention weights over time drawn on top.
 
-    ``span=(first, last)`` frames marks where the keyword really is (dashed lines).
+    The weight curve has its own axis on the right, in weight units from 0 to ``weight_max``
+    (default: the largest weight; pass one value to compared panels). ``span=(first, last)``
+    frames marks where the keyword really is (dashed lines).
     """
     if not isinstance(frames, torch.Tensor) or frames.dim() != 2:
         raise ValueError(f"frames must be 2-D (T, n_bins), got {getattr(frames, 'shape', type(frames).__name__)}")
@@ -85,11 +98,19 @@ def plot_spectrogram_attention(frames: torch.Tensor, weights: torch.Tensor, *, s
     ax.imshow(frames.detach().cpu().T.numpy(), origin="lower", aspect="auto", cmap="magma")
     ax.set_xlabel("frame (time)")
     ax.set_ylabel("frequency bin")
-    scaled = (w / max(float(w.max()), 1e-12)) * (n_bins - 1)  # weight curve in bin units
-    ax.plot(range(n_frames), scaled.numpy(), color="cyan", linewidth=2, label="attention")
+    top = max(float(w.max()), 1e-12) if weight_max is None else float(weight_max)
+    if not top > 0:
+        raise ValueError(f"weight_max must be a positive number, got {weight_max!r}")
+    curve_ax = ax.twinx()  # the weights in their own units, on the right
+    handles = curve_ax.plot(range(n_frames), w.numpy(), color="cyan", linewidth=2, label="attention weight")
+    curve_ax.set_ylim(0, top * 1.05)
+    curve_ax.set_ylabel("attention weight")
     if span is not None and span[0] >= 0:
         for edge in (span[0] - 0.5, span[1] + 0.5):
-            ax.axvline(edge, color="white", linestyle="--", linewidth=1)
+            line = ax.axvline(edge, color="white", linestyle="--", linewidth=1, label="keyword")
+        handles.append(line)
+    if legend:
+        curve_ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.6)
     if title:
         ax.set_title(title, fontsize=10)
     return ax.figure

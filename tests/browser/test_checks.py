@@ -30,7 +30,7 @@ GOOD = f"""<!doctype html><html><head><meta charset="utf-8"></head><body>
 <p>No math, no diagrams.</p>
 <div class="attn-explorer" id="e2">
   <label>k: <input type="range" class="explorer-control" min="0" max="1" value="0"><output>a</output></label>
-  <img class="explorer-frame" src="{PNG_1PX}">
+  <img class="explorer-frame" src="{PNG_1PX}" alt="frame k = a">
   <script>(function(){{var root=document.getElementById('e2');var frames=['{PNG_1PX}','{PNG_1PX}#b'];
   var el=root.querySelector('input');el.addEventListener('input',function(){{
   el.nextElementSibling.textContent=['a','b'][Number(el.value)];

@@ -85,3 +85,20 @@ def test_temperature_explorer_redraws_when_sliders_move(move_slider):
     for name, value in (("d_k", 512), ("temperature", 0.25)):
         before, after = move_slider(box, name, value)
         assert after != before, name
+
+
+def test_temperature_logits_are_the_explorer_panels():
+    from attn_course.lessons.scaling import temperature_logits
+
+    unscaled, scaled = temperature_logits(512, 4.0)
+    torch.testing.assert_close(scaled, unscaled / 512**0.5)
+    # A prefix of one draw: d_k = 8 uses the first 8 coordinates of the d_k = 512 vectors.
+    small, _ = temperature_logits(8, 1.0)
+    generator = torch.Generator().manual_seed(0)
+    q = torch.randn(512, generator=generator, dtype=torch.float64)
+    k = torch.randn(8, 512, generator=generator, dtype=torch.float64)
+    torch.testing.assert_close(small, k[:, :8] @ q[:8])
+    with pytest.raises(ValueError, match="d_k must be at most largest=512, got 600"):
+        temperature_logits(600, 1.0)
+    with pytest.raises(ValueError, match="temperature must be a positive finite number"):
+        temperature_logits(8, -1.0)

@@ -1,4 +1,4 @@
-"""Set 8: sampling the next token with temperature and top-k (Fan et al., 2018; Holtzman et al., 2020).
+"""Set 11: sampling the next token with temperature and top-k (Fan et al., 2018; Holtzman et al., 2020).
 
 The reference is :func:`attn_course.models.next_token_probs`, the distribution
 :func:`attn_course.models.generate` draws from.
@@ -74,7 +74,7 @@ def hidden_sample(sample_next, g: torch.Generator) -> None:
 
 
 SET = ExerciseSet(
-    name="08_sampling",
+    name="11_sampling",
     title="Sampling with temperature and top-k",
     parts=(
         Part(id="a", function="temperature_softmax", title="probabilities at temperature T",
