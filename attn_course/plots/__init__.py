@@ -6,16 +6,13 @@ One convention (:mod:`._axes`): data first, keyword ``ax=None``, the ``Figure`` 
 - :mod:`.overlays`: weights drawn over the input they weigh (words, patches, frames, a scene);
 - :mod:`.curves`: measured quantities against a size;
 - :mod:`.bars`: a distribution over tokens, most likely first;
-- :mod:`.explorer`: :class:`Explorer`, a figure driven by sliders, live in Jupyter and kernel-free in the book.
-"""
-
-from .bars import plot_token_probs
 - :func:`shared_colorbar`: one colourbar for compared panels drawn on one scale;
 - :mod:`.style`: :func:`use_book_style` and :data:`COLUMN_WIDTH`, figures drawn for the book's text column;
 - :mod:`.explorer`: :class:`Explorer`, a figure driven by sliders, live in Jupyter and kernel-free in the book.
 """
 
 from ._axes import shared_colorbar
+from .bars import plot_token_probs
 from .curves import plot_accuracy_by_length, plot_table1
 from .explorer import Explorer
 from .heatmaps import plot_attention, plot_attention_panels, plot_mask, plot_score_surface

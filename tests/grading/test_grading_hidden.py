@@ -206,21 +206,24 @@ def test_the_seed_changes_the_inputs_but_not_the_verdict():
 
 
 @pytest.mark.parametrize(("mistake", "body"), [
-    ("ignores the temperature", "def sample_next(logits, temperature, k=None, generator=None):\n"
+    ("ignores the temperature", "def sample_next(logits, temperature, k=None, seed=0):\n"
      "    if temperature == 0:\n        return logits.argmax(-1)\n"
      "    probs = torch.softmax(top_k_logits(logits, k) if k else logits, -1)\n"
-     "    return torch.multinomial(probs, 1, generator=generator)[:, 0]\n"),
-    ("ignores the generator", "def sample_next(logits, temperature, k=None, generator=None):\n"
+     "    return torch.multinomial(probs, 1, generator=torch.Generator().manual_seed(seed))[:, 0]\n"),
+    ("ignores the seed", "def sample_next(logits, temperature, k=None, seed=0):\n"
      "    if temperature == 0:\n        return logits.argmax(-1)\n"
      "    probs = temperature_softmax(top_k_logits(logits, k) if k else logits, temperature)\n"
      "    return torch.multinomial(probs, 1)[:, 0]\n"),
-    ("ignores k", "def sample_next(logits, temperature, k=None, generator=None):\n"
+    ("ignores k", "def sample_next(logits, temperature, k=None, seed=0):\n"
      "    if temperature == 0:\n        return logits.argmax(-1)\n"
-     "    return torch.multinomial(temperature_softmax(logits, temperature), 1, generator=generator)[:, 0]\n"),
+     "    probs = temperature_softmax(logits, temperature)\n"
+     "    return torch.multinomial(probs, 1, generator=torch.Generator().manual_seed(seed))[:, 0]\n"),
 ])
 def test_a_sampler_with_a_mistake_fails_only_its_part(mistake, body):
     result = _hidden("11_sampling", _with("11_sampling", "sample_next", body))
     assert _passed(result) == {"a": True, "b": True, "c": False}, (mistake, result)
+
+
 OTHER_SHORTCUTS = [  # (set, part, function, body): each reaches a forbidden module or operator by a computed name
     ("08_multihead", "b", "mha_forward", """
 def mha_forward(query, key, value, w_in, b_in, w_out, b_out, num_heads, mask=None):
