@@ -7,7 +7,7 @@ the efficient kernels. It imports neither matplotlib nor the chapters' code.
 The rest lives in subpackages, each imported on its own:
 
 - :mod:`attn_course.efficient`: online softmax, flash, linear and sliding-window attention, KV cache;
-- :mod:`attn_course.models`: every trainable model, with one ``train()`` and one ``greedy_decode()``;
+- :mod:`attn_course.models`: every trainable model, with one ``train()`` and one ``generate()``;
 - :mod:`attn_course.data`: seeded synthetic data sets (nothing is downloaded);
 - :mod:`attn_course.lessons`: the chapters' demonstrations, one module per concept;
 - :mod:`attn_course.plots`: plots and explorers (imports matplotlib);

@@ -12,9 +12,8 @@ messages ("Invalid Signature"). A CI run of ``make book`` failed this way.
 fresh UUID, so no two kernels can share a channel. jupyter_client removes the socket files when
 the kernel shuts down. Windows has no ``ipc`` transport; there the manager keeps TCP.
 
-The grader does not use it: each submission's kernel runs in its own network namespace (see
-:mod:`attn_course.grading.workers`), where TCP ports cannot collide and other graders' kernels are
-out of reach, which path-named Unix sockets in a shared temporary folder would not be.
+The grader does not use it: it starts no Jupyter kernel, and runs each submission's cells in a
+sandbox of its own that talks to it over a private socket pair (see :mod:`attn_course.grading.sandbox`).
 
 Also a pytest plugin (``-p attn_course._kernels``, in pyproject's ``addopts``): it makes nbval
 start its kernels with this manager. nbval 0.11 builds them in ``nbval.kernel.start_new_kernel``

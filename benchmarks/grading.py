@@ -1,11 +1,16 @@
-"""Benchmark `attn-course grade`: one submission alone, then a batch of N with --jobs J.
+"""Benchmark `attn-course grade`: start-up, one submission alone, then a batch of N with --jobs J.
 
     .venv/bin/python benchmarks/grading.py                 # 100 submissions, --jobs 2
     .venv/bin/python benchmarks/grading.py --count 20 --jobs 2
 
-The batch cycles through the seven sets, alternating solved and fresh student notebooks.
-Targets (issue 7): <= 10 s for one submission, <= 300 s for 100 with --jobs 2 on 2 cores.
-Prints wall times, and the load average, since other processes on the machine slow this down.
+- start-up: from launching Python to the first sandbox ready (the grader imports torch and its
+  references while the zygote imports torch for the sandboxes);
+- one submission: the whole command, start-up included;
+- the batch cycles through the sets, alternating solved and fresh student notebooks.
+
+Targets (issue 14): one submission <= 8 s with start-up <= 1.5 s; 100 with --jobs 2 <= 240 s on
+2 cores. Prints wall times and the load average, since other processes slow this down; asserts
+nothing about time.
 """
 
 from __future__ import annotations
@@ -24,19 +29,13 @@ import nbformat
 from attn_course.grading.spec import all_sets
 
 REPO = Path(__file__).resolve().parents[1]
-INSTRUCTOR, STUDENTS = REPO / "instructor_exercises", REPO / "book" / "student_exercises"
-GRADE = [sys.executable, "-m", "attn_course.grading.cli", "grade", "--quiet", "--instructor", str(INSTRUCTOR)]
+sys.path.insert(0, str(REPO / "tests" / "grading"))
+from grading_cases import INSTRUCTOR, solved, student  # noqa: E402 - the tests' notebook builders
 
-
-def solved(exercise) -> nbformat.NotebookNode:
-    """The student notebook with the instructor's answers pasted in, as a student would submit it."""
-    student = nbformat.read(exercise.student(STUDENTS), as_version=4)
-    solution = nbformat.read(exercise.solution(INSTRUCTOR), as_version=4)
-    for part in exercise.parts:
-        (answer,) = [c.source for c in solution.cells if f"def {part.function}(" in c.source]
-        (cell,) = [c for c in student.cells if c.cell_type == "code" and f"def {part.function}(" in c.source]
-        cell.source = "\n".join(line for line in answer.splitlines() if "### " not in line)
-    return student
+GRADE = [sys.executable, "-m", "attn_course.grading.cli", "grade", "--quiet", "--course", str(INSTRUCTOR)]
+STARTUP = ("from attn_course.grading import cli, sandbox\n"
+           "sandbox.start_zygote()\n"
+           "sandbox.Sandbox('runner', sandbox.sandbox_config(hide=[], cpu_seconds=5, executor=False)).close()\n")
 
 
 def make_batch(folder: Path, count: int) -> list[Path]:
@@ -44,7 +43,7 @@ def make_batch(folder: Path, count: int) -> list[Path]:
     paths = []
     for i in range(count):
         exercise = sets[i % len(sets)]
-        nb = solved(exercise) if i % 2 == 0 else nbformat.read(exercise.student(STUDENTS), as_version=4)
+        nb = solved(exercise.name) if i % 2 == 0 else student(exercise.name)
         path = folder / f"student{i:03d}_{exercise.name}.ipynb"
         nbformat.write(nb, path)
         paths.append(path)
@@ -61,23 +60,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3, help="start-up and single runs (the best is printed)")
     args = parser.parse_args()
     print(f"cpus: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         paths = make_batch(folder, args.count)
-        single, done = timed([*GRADE, str(paths[0])])
-        print(f"one submission ({paths[0].name}, full marks, exit {done.returncode}): {single:.1f} s wall "
-              "(includes starting the grader)")
+        startups = [timed([sys.executable, "-c", STARTUP])[0] for _ in range(args.repeat)]
+        print(f"start-up (python launched -> first sandbox ready): best {min(startups):.2f} s of {args.repeat} "
+              f"({', '.join(f'{s:.2f}' for s in startups)})")
+        singles = [timed([*GRADE, str(paths[0])]) for _ in range(args.repeat)]
+        best, done = min(singles, key=lambda pair: pair[0])
+        print(f"one submission ({paths[0].name}, full marks, exit {done.returncode}): best {best:.2f} s wall of "
+              f"{args.repeat} ({', '.join(f'{s:.2f}' for s, _ in singles)}), start-up included")
         report = folder / "report.json"
         batch, done = timed([*GRADE, "--jobs", str(args.jobs), "--json", str(report), *map(str, paths)])
         results = json.loads(report.read_text())
         full = sum(r["score"] == r["max_score"] for r in results)
-        cpu = sum(r["cpu_seconds"] for r in results) / len(results)
         print(f"batch of {args.count} with --jobs {args.jobs}: {batch:.1f} s wall, {batch / args.count:.2f} s per "
               f"submission; {full} with full marks, {len(results) - full} without; exit {done.returncode}")
-        print(f"CPU time per submission (nbval run with its kernel, and hidden tests): {cpu:.2f} s; "
-              f"on {os.cpu_count()} idle cores the batch needs about {cpu * args.count / os.cpu_count():.0f} s")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
         expected_full = (args.count + 1) // 2
         if full != expected_full or len(results) != args.count:

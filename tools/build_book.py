@@ -20,6 +20,9 @@ Run by ``make book``. Steps:
    finds every notebook in the cache and executes nothing. If the build fails,
    the execution reports it wrote are printed.
 
+The course's own CSS (``_static/``) is copied afresh after every build: Sphinx keeps an
+existing file in the output rather than overwrite it, and copies none when no page changed.
+
 When no input changed since the last successful build (same sources, config,
 tools and package, by size and mtime), nothing runs; ``--force`` runs
 jupyter-book anyway (Sphinx then rewrites only what it finds outdated).
@@ -63,6 +66,7 @@ def inputs_fingerprint(root: Path) -> str:
     digest = hashlib.sha256(package_fingerprint().encode())
     files = [root / name for name in ("_config.yml", "_toc.yml", "references.bib")]
     files += sorted(p for p in (root / "book").rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts)
+    files += sorted((root / "_static").glob("*")) if (root / "_static").is_dir() else []
     files += sorted((REPO / "tools").glob("*.py")) + sorted((REPO / "tools" / "web").glob("package*.json"))
     for path in files:
         if path.exists():
@@ -221,6 +225,10 @@ def main(argv: list[str] | None = None) -> int:
         count = print_reports(build, root)
         print(f"\nmake book failed (exit {result.returncode}); {count} execution report(s) above")
         return result.returncode
+    # Sphinx neither overwrites a static file already in the output nor copies any when no page is
+    # out of date: copy the course's own CSS itself, so an edit to it always reaches the book.
+    for asset in sorted((root / "_static").glob("*")) if (root / "_static").is_dir() else []:
+        shutil.copy2(asset, build / "html" / "_static" / asset.name)
     built_stamp.write_text(inputs)
     print(f"Book built in {time.perf_counter() - started:.1f} s: {build / 'html' / 'index.html'}")
     return 0

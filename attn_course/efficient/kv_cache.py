@@ -8,8 +8,10 @@ kept: step t then projects only the new token and attends its single query
 against the cached keys, O(t) work (Pope et al., 2023, discuss the memory
 this cache takes at scale).
 
-The decoder that uses it is :class:`attn_course.models.decoder.TinyDecoder`;
-:func:`attn_course.models.decoding.greedy_decode` decodes with or without it.
+The decoder that uses it is :class:`attn_course.models.CharGPT`;
+:func:`attn_course.models.generate` decodes with or without it. Per layer it
+holds a key and a value tensor of (B, h, t, d_head), so the whole cache takes
+2 x layers x B x t x d_model numbers.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ class KVCache:
     def length(self) -> int:
         """Number of cached positions (0 when empty)."""
         return 0 if self.keys[0] is None else self.keys[0].shape[-2]
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the cached keys and values take, in bytes."""
+        return sum(t.nbytes for t in (*self.keys, *self.values) if t is not None)
 
     def update(self, layer: int, key: torch.Tensor, value: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Append the new positions' key/value (B, h, n, d_head) and return the whole cache of ``layer``."""

@@ -1,15 +1,20 @@
-"""Read a submission's code without running it: definitions to re-run, shortcuts and tampering.
+"""Read a submission's code without running it: definitions to re-run, magics, shortcuts and tampering.
 
-The hidden tests re-create the student's functions from *source*, keeping only
-imports, function and class definitions and simple constants. Everything else
-(top-level calls, loops, monkeypatches like ``torch.allclose = ...``) is left
-out, so nothing the notebook did to its own kernel reaches the hidden tests.
+The runner re-creates the student's functions from *source*, keeping only imports, function
+and class definitions and simple constants. Everything else (top-level calls, loops,
+monkeypatches like ``torch.allclose = ...``) is left out. That is a rule of the course (keep
+your code in functions), not the security boundary: the runner is sandboxed and the grader
+only reads what it returns. A cell with IPython magics or shell escapes (``%time``,
+``%%bash``, ``!ls``, ``get_ipython()``) is refused: it runs neither in the notebook nor in
+the runner, and the report says so.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -17,20 +22,41 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 PROTECTED = _BUILTIN_NAMES | {"check_close", "check_true", "torch", "attn_course"}
 # Modules whose attributes a notebook must not reassign (torch.allclose = ..., builtins.print = ...).
 PROTECTED_MODULES = frozenset({"torch", "np", "numpy", "builtins", "attn_course", "math", "sys", "F", "nn", "checks"})
+CHECKS_MODULE = "attn_course.grading.checks"
 _CONSTANT_CALLS = frozenset({"float", "int", "tuple", "list", "dict", "set", "frozenset", "range", "bool", "str"})
 
 
 @dataclass
 class Extracted:
-    statements: list[str] = field(default_factory=list)  # the statements to execute, in notebook order
+    statements: list[tuple[int, str]] = field(default_factory=list)  # (cell index, statement), in order
     defined: dict[str, ast.AST] = field(default_factory=dict)  # last definition of each name
     errors: list[str] = field(default_factory=list)  # e.g. "cell 3: SyntaxError ..."
     tampering: list[str] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)  # cell index -> why it is not run (magics)
+
+    @property
+    def imports(self) -> str:
+        return "\n".join(s.strip() for _, s in self.statements if s.lstrip().startswith(("import ", "from ")))
 
 
-def strip_magics(source: str) -> str:
-    """Drop IPython magics and shell escapes (``%...``, ``!...``), keeping line numbers."""
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+_MAGIC_LINE = re.compile(r"^\s*(%|!|\?)|\?\s*$|^\s*[\w.,\s]+=\s*[!%]")
+_IPYTHON_NAMES = frozenset({"get_ipython", "__IPYTHON__", "_ih", "_oh", "In", "Out"})
+
+
+def find_magics(source: str) -> str | None:
+    """Why a cell is refused: its first magic or shell-escape line, or a use of ``get_ipython``; else None."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        for line in source.splitlines():
+            if _MAGIC_LINE.search(line):
+                return f"IPython magic or shell escape `{line.strip()[:60]}`"
+        return None
+    for node in ast.walk(tree):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if name in _IPYTHON_NAMES:
+            return f"uses {name} (IPython's shell)"
+    return None
 
 
 def _is_constant_expr(node: ast.AST) -> bool:
@@ -73,30 +99,51 @@ def find_tampering(tree: ast.AST, where: str) -> list[str]:
     return found
 
 
+def _first_line(stmt: ast.stmt) -> int:
+    return min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+
+
+def _source(raw_lines: list[str], stmt: ast.stmt, shared: set[int]) -> str:
+    """The statement's own lines, after blank lines so that line numbers match the cell's."""
+    first, last = _first_line(stmt), stmt.end_lineno or stmt.lineno
+    if shared & {first, last}:  # `a = 1; b = f()` on one line: keep this statement only
+        return "\n" * (stmt.lineno - 1) + ast.unparse(stmt)
+    return "\n" * (first - 1) + "\n".join(raw_lines[first - 1:last])
+
+
 def extract(cells: list[tuple[int, str]]) -> Extracted:
     """``cells``: (notebook cell index, source) of the submission's own code cells, in order."""
     result = Extracted()
-    kept: list[str] = []
+    kept: list[tuple[int, str]] = []
     for index, raw in cells:
         where = f"cell {index + 1}"
+        magic = find_magics(raw)
+        if magic:
+            result.refused[index] = magic
+            continue
         try:
-            tree = ast.parse(strip_magics(raw))
+            tree = ast.parse(raw)
         except SyntaxError as exc:
             result.errors.append(f"{where}: SyntaxError on line {exc.lineno}: {exc.msg}")
             continue
         result.tampering.extend(find_tampering(tree, where))
+        lines = raw.splitlines()
+        occupied = Counter(n for st in tree.body for n in range(_first_line(st), (st.end_lineno or st.lineno) + 1))
+        shared = {n for n, count in occupied.items() if count > 1}
         for stmt in tree.body:
+            if isinstance(stmt, ast.ImportFrom) and stmt.module == CHECKS_MODULE:
+                continue  # the check cells' helpers: not for graded functions, and not in the runner
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                kept.append(ast.unparse(stmt))
+                kept.append((index, _source(lines, stmt, shared)))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if stmt.name not in PROTECTED:
                     result.defined[stmt.name] = stmt
-                    kept.append(ast.unparse(stmt))
+                    kept.append((index, _source(lines, stmt, shared)))
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 names_only = all(isinstance(t, ast.Name) and t.id not in PROTECTED for t in targets)
                 if names_only and _is_constant_expr(stmt.value):
-                    kept.append(ast.unparse(stmt))
+                    kept.append((index, _source(lines, stmt, shared)))
     result.statements = kept
     return result
 

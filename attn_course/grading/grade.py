@@ -1,25 +1,27 @@
-"""Grade one submission: nbval run and hidden tests, each in its own process, combined into a score.
+"""Grade one submission: the notebook run and the hidden tests, each sandboxed, combined into a score here.
 
 A part's points come in two kinds (see :class:`.spec.Part`):
 
 - hidden points: the hidden tests passed (and no forbidden shortcut was used);
-- visible points: the instructor's check cell reproduced its stored output under nbval, the
-  hidden tests passed too, and the notebook does not tamper with the checks. The check cells
-  run in the student's kernel, which the student controls, so their output alone proves nothing.
+- visible points: the instructor's check cell reproduced its stored output, the hidden tests
+  passed too, and the notebook does not tamper with the checks. The check cells run in a
+  process the student's code controls, so their output alone proves nothing.
+
+Everything that decides a score happens in this process, which never runs student code; the
+sandboxes only send data back. A report is built only after every sandbox of the submission has
+been killed and reaped (:meth:`.sandbox.Sandbox.close`).
 """
 
 from __future__ import annotations
 
 import secrets
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .extract import extract
-from .hidden_runner import run_child
-from .kernel_run import CellResult, run_nbval
-from .notebook import Submission, grading_notebook
-from .workers import run_isolated
+from .hidden import run_hidden
+from .notebook import Submission, grading_cells
+from .visible import CellResult, matches, run_in_background
 
 
 @dataclass(kw_only=True)
@@ -40,44 +42,40 @@ class Report:
     max_score: float = 0.0
     tests: list[TestResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    isolation: str = ""  # how the network was blocked: "network namespace" or "python socket guard"
-    cpu_seconds: float = 0.0  # of the nbval run (with its kernel) and the hidden tests
+    isolation: str = ""  # how the sandboxes were confined (namespaces, uid, limits), or why they were not
+    error: str = ""  # set when the submission could not be graded at all (exit status 2)
+    sha256: str = ""  # of the submitted file: `--resume` keeps a report only for the same file
 
     def as_json(self) -> dict:
         data = asdict(self)
-        keys = ("path", "exercise", "seed", "score", "max_score", "tests", "notes", "isolation", "cpu_seconds")
+        keys = ("path", "exercise", "seed", "score", "max_score", "tests", "notes", "isolation", "error", "sha256")
         return {key: data[key] for key in keys}
 
-
-def run_hidden(submission: Submission, seed: int, part_timeout: float,
-               total_timeout: float) -> tuple[dict, str, float]:
-    request = {"set": submission.exercise.name, "seed": seed, "cells": submission.own_code_cells(),
-               "part_timeout": part_timeout}
-    result, _, cpu = run_isolated(run_child, (request,), total_timeout)
-    if isinstance(result, TimeoutError):
-        return {}, f"the hidden tests did not finish within {total_timeout:g} s", cpu
-    if isinstance(result, BaseException):
-        return {}, f"the hidden-test process failed: {type(result).__name__}: {result}", cpu
-    return result, "", cpu
+    @classmethod
+    def from_json(cls, data: dict) -> Report:
+        """A report read back from ``--json`` output (for ``--resume``)."""
+        tests = [TestResult(**{k: t[k] for k in ("name", "score", "max_score", "status", "message")})
+                 for t in data.get("tests", [])]
+        fields = ("path", "exercise", "seed", "score", "max_score", "notes", "isolation", "error", "sha256")
+        return cls(**{k: data[k] for k in fields if k in data}, tests=tests)
 
 
 def _cell_error(result: CellResult) -> str:
-    if "Timeout of" in result.text:
+    if result.status == "timeout":
         return "Timeout: the cell ran past the time limit and was interrupted (an infinite loop?)"
-    lines = [ln for ln in result.text.strip().splitlines() if ln.strip()]
-    return lines[-1].strip() if lines else result.outcome
+    return result.error or result.status
 
 
-def _visible_message(result: CellResult | None, hidden_ok: bool, tampering: list[str]) -> tuple[bool, str]:
-    if result is None or result.outcome == "not run":
-        return False, "the check cell did not run (the notebook was stopped at the time limit)"
-    if result.outcome != "passed":  # "failed", or "skipped" (xfail) after an earlier cell timed out
-        text = result.text
-        if "Timeout" in text:
-            return False, "the check cell timed out (an infinite loop?)"
-        if "Cell outputs differ" in text:
-            return False, "the check cell's output differs from the expected output: run it and read its ✗ line"
-        return False, f"the check cell raised an error: {_cell_error(result)}"
+def _visible_message(result: CellResult | None, outputs: list, hidden_ok: bool,
+                     tampering: list[str]) -> tuple[bool, str]:
+    if result is None or result.status == "not run":
+        return False, "the check cell did not run (the notebook was stopped at the time limit, or crashed)"
+    if result.status == "timeout":
+        return False, "the check cell timed out (an infinite loop?)"
+    if result.status == "error":
+        return False, f"the check cell raised an error: {result.error}"
+    if not matches(result, outputs):
+        return False, "the check cell's output differs from the expected output: run it and read its ✗ line"
     if tampering:
         return False, "output matched, but the notebook tampers with the checks: " + "; ".join(tampering[:3])
     if not hidden_ok:
@@ -86,56 +84,42 @@ def _visible_message(result: CellResult | None, hidden_ok: bool, tampering: list
 
 
 def grade(submission: Submission, *, instructor: Path, cell_timeout: float = 10.0, total_timeout: float = 120.0,
-          seed: int | None = None) -> Report:
-    """Grade ``submission`` against its set's notebook in the instructor folder ``instructor``."""
+          seed: int | None = None, hide: list[Path] | None = None) -> Report:
+    """Grade ``submission`` against its set's notebook in the instructor folder ``instructor``.
+
+    ``hide``: more folders and files the sandboxes must not see (the course, the other submissions).
+    """
     exercise = submission.exercise
     seed = secrets.randbits(31) if seed is None else seed
     report = Report(path=str(submission.path), exercise=exercise.name, seed=seed, max_score=float(exercise.points))
-    with tempfile.TemporaryDirectory(prefix="attn-grade-") as tmp:
-        notebook, roles = grading_notebook(submission, instructor)
-        hidden_cmd = _start_hidden(submission, seed, cell_timeout, total_timeout)
-        cells, note, isolation, kernel_cpu = run_nbval(notebook, Path(tmp), cell_timeout, total_timeout)
-        hidden, hidden_note, hidden_cpu = hidden_cmd()
-    report.isolation = isolation
-    report.cpu_seconds = round(kernel_cpu + hidden_cpu, 2)
-    for note_text in (note, hidden_note):
-        if note_text:
-            report.notes.append(note_text)
-    report.notes += hidden.get("errors", []) if hidden else extract(submission.own_code_cells()).errors
-    tampering = hidden.get("tampering", [])
-    report.notes += [f"tampering: {t}" for t in tampering]
-    for index, role in roles.items():
-        if role.startswith("student:") and cells[index].outcome == "failed":
-            number = int(role.split(":")[1]) + 1
-            report.notes.append(f"cell {number} failed when run: {_cell_error(cells[index])}")
-    check_cells = {role.split(":")[1]: cells[i] for i, role in roles.items() if role.startswith("check:")}
+    extracted = extract(submission.own_code_cells())
+    private = [Path(instructor), submission.path, *(hide or [])]
+    cells = grading_cells(submission, instructor, extracted.refused)
+    wait_notebook = run_in_background([(c.name, c.source) for c in cells], cell_timeout, total_timeout, private)
+    hidden = run_hidden(exercise, extracted, seed, cell_timeout, private)
+    run = wait_notebook()
+    report.isolation = run.isolation or hidden.isolation
+    report.notes += [n for n in (run.note,) if n]
+    report.notes += [f"cell {i + 1} refused and not run: {why}" for i, why in sorted(extracted.refused.items())]
+    report.notes += extracted.errors + [e for e in hidden.errors if e not in extracted.errors]
+    report.notes += [f"tampering: {t}" for t in extracted.tampering]
+    for cell, result in zip(cells, run.cells, strict=True):
+        if cell.role.startswith("student:") and result.status in ("error", "timeout"):
+            number = int(cell.role.split(":")[1]) + 1
+            report.notes.append(f"cell {number} failed when run: {_cell_error(result)}")
+    checks = {c.role.split(":")[1]: (r, c.outputs) for c, r in zip(cells, run.cells, strict=True)
+              if c.role.startswith("check:")}
     for part in exercise.parts:
-        outcome = hidden.get("parts", {}).get(part.id, {"passed": False, "message": hidden_note or "not run"})
-        hidden_ok = bool(outcome["passed"])
+        hidden_ok, message = hidden.parts.get(part.id, (False, "not run"))
         hint = "" if hidden_ok else f" Hint: {part.hint}"
         label = f"{exercise.name} ({part.id}) {part.function}"
         report.tests.append(TestResult(name=f"{label}: hidden tests", score=part.hidden_points if hidden_ok else 0,
                                        max_score=part.hidden_points, status="passed" if hidden_ok else "failed",
-                                       message=outcome["message"] + hint))
-        visible_ok, message = _visible_message(check_cells.get(part.id), hidden_ok, tampering)
+                                       message=message + hint))
+        result, outputs = checks.get(part.id, (None, []))
+        visible_ok, message = _visible_message(result, outputs, hidden_ok, extracted.tampering)
         report.tests.append(TestResult(name=f"{label}: visible check", score=part.visible_points if visible_ok else 0,
                                        max_score=part.visible_points, status="passed" if visible_ok else "failed",
                                        message=message))
     report.score = float(sum(t.score for t in report.tests))
     return report
-
-
-def _start_hidden(submission: Submission, seed: int, part_timeout: float, total_timeout: float):
-    """Start the hidden tests in a thread now, return a function that waits for them."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(run_hidden, submission, seed, part_timeout, total_timeout)
-
-    def wait() -> tuple[dict, str, float]:
-        try:
-            return future.result()
-        finally:
-            pool.shutdown()
-
-    return wait

@@ -1,13 +1,13 @@
-"""Read submissions and assemble the notebook that nbval runs.
+"""Read submissions and assemble the cells of the grading notebook.
 
 The grading notebook is built from three sources, so that the stored outputs of the
 submission are never used:
 
-1. the instructor's ``setup`` cells (imports), outputs ignored;
-2. every code cell of the submission except its check cells, outputs cleared and tags
-   dropped (a student's ``nbval-skip`` or ``raises-exception`` has no effect);
-3. the instructor's check cells (tag ``check-<part>``) *with the instructor's stored
-   outputs*: nbval compares the fresh run against those.
+1. the instructor's ``setup`` cells (imports);
+2. every code cell of the submission except its check cells and refused cells (magics),
+   outputs and tags ignored;
+3. the instructor's check cells (tag ``check-<part>``); their *stored outputs* stay in the
+   grader, which compares the fresh run against them (:mod:`.visible`).
 """
 
 from __future__ import annotations
@@ -51,12 +51,14 @@ def check_part(cell: nbformat.NotebookNode) -> str | None:
     return None
 
 
-def identify(notebook: nbformat.NotebookNode, path: Path) -> ExerciseSet:
+def identify(notebook: nbformat.NotebookNode, path: Path,
+             exercise_sets: tuple[ExerciseSet, ...] | None = None) -> ExerciseSet:
     """The set named in the notebook's metadata, else the one whose name is in the file name."""
-    sets = {s.name: s for s in all_sets()}
-    meta = notebook.get("metadata", {}).get("attn_course", {})
+    sets = {s.name: s for s in (exercise_sets or all_sets())}
+    metadata = notebook.get("metadata")
+    meta = metadata.get("attn_course") if isinstance(metadata, dict) else None
     name = meta.get("exercise") if isinstance(meta, dict) else None
-    if name in sets:
+    if isinstance(name, str) and name in sets:
         return sets[name]
     matches = [s for s in sets.values() if s.name in path.name or s.name[:2] + "_" == path.name[:3]]
     if len(matches) == 1:
@@ -67,8 +69,15 @@ def identify(notebook: nbformat.NotebookNode, path: Path) -> ExerciseSet:
     )
 
 
-def read_submission(path: Path) -> Submission:
-    """Load and validate ``path`` (read-only). Raises :class:`InvalidSubmission`."""
+def read_submission(path: Path, exercise_sets: tuple[ExerciseSet, ...] | None = None) -> Submission:
+    """Load and validate ``path`` (read-only), one of ``exercise_sets`` (default: the bundled ones).
+    Raises :class:`InvalidSubmission`."""
+    notebook = read_notebook(path)
+    return Submission(path=path, notebook=notebook, exercise=identify(notebook, path, exercise_sets))
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Load and validate the notebook at ``path``; raises :class:`InvalidSubmission`."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -78,7 +87,7 @@ def read_submission(path: Path) -> Submission:
         nbformat.validate(notebook)
     except Exception as exc:  # nbformat raises several types for bad JSON / schema
         raise InvalidSubmission(f"{path}: not a valid Jupyter notebook ({type(exc).__name__}: {exc})") from exc
-    return Submission(path=path, notebook=notebook, exercise=identify(notebook, path))
+    return notebook
 
 
 def instructor_notebook(exercise: ExerciseSet, instructor: Path) -> nbformat.NotebookNode:
@@ -86,33 +95,29 @@ def instructor_notebook(exercise: ExerciseSet, instructor: Path) -> nbformat.Not
     return nbformat.read(exercise.solution(instructor), as_version=4)
 
 
-def grading_notebook(submission: Submission, instructor: Path) -> tuple[nbformat.NotebookNode, dict[int, str]]:
-    """The notebook nbval runs, and a map from its cell index to what the cell is.
+@dataclass
+class GradingCell:
+    role: str  # "setup", "student:<index in the submission>" or "check:<part>"
+    source: str
+    outputs: list  # the instructor's stored outputs (check cells), else []
 
-    Its setup and check cells (with their expected outputs) come from the instructor notebook
-    in the folder ``instructor``.
+    @property
+    def name(self) -> str:
+        """How tracebacks name the cell: "setup", "cell 4" (the submission's numbering) or "check (b)"."""
+        kind, _, rest = self.role.partition(":")
+        if kind == "student":
+            return f"cell {int(rest) + 1}"
+        return f"check ({rest})" if kind == "check" else kind
 
-    The map's values: ``"setup"``, ``"student:<index in the submission>"`` or ``"check:<part>"``.
-    """
+
+def grading_cells(submission: Submission, instructor: Path, refused: dict[int, str]) -> list[GradingCell]:
+    """The cells of the grading notebook, in order; ``refused``: submission cells left out (magics)."""
     reference = instructor_notebook(submission.exercise, instructor)
-    cells, roles = [], {}
-
-    def add(cell: nbformat.NotebookNode, role: str) -> None:
-        roles[len(cells)] = role
-        cells.append(cell)
-
-    for cell in reference.cells:
-        if cell.cell_type == "code" and SETUP_TAG in tags(cell):
-            add(nbformat.v4.new_code_cell(cell.source, metadata={"tags": ["nbval-ignore-output"]}), "setup")
-    for index, source in submission.own_code_cells():
-        add(nbformat.v4.new_code_cell(source), f"student:{index}")  # no outputs, not executed: not compared
+    cells = [GradingCell("setup", c.source, []) for c in reference.cells
+             if c.cell_type == "code" and SETUP_TAG in tags(c)]
+    cells += [GradingCell(f"student:{i}", source, []) for i, source in submission.own_code_cells() if i not in refused]
     for cell in reference.cells:
         part = check_part(cell) if cell.cell_type == "code" else None
         if part:
-            check = nbformat.v4.new_code_cell(cell.source, execution_count=cell.execution_count)
-            check.outputs = cell.outputs  # the pristine expected outputs
-            add(check, f"check:{part}")
-    notebook = nbformat.v4.new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-    })
-    return notebook, roles
+            cells.append(GradingCell(f"check:{part}", cell.source, list(cell.outputs)))
+    return cells

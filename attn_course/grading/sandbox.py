@@ -1,78 +1,175 @@
-"""Containment for code under grading: no network, bounded output, allow-listed imports.
+"""The grader's side of the sandbox: one zygote per grader, one confined process tree per run.
 
-Two layers, both used when grading:
-
-1. **Process level** (:func:`.workers.isolate_network`): on Linux with user namespaces, the
-   student's kernel and the hidden-test process run in a new, empty network namespace: only a
-   loopback device, which the kernel needs to talk to nbval over ZeroMQ.
-2. **Python level** (:func:`block_network`): ``socket`` connections, DNS lookups and
-   ``sendto`` raise ``OSError``. This is what protects platforms without ``unshare``
-   (macOS, some containers); determined native code could get around it, so grade untrusted
-   work on a machine or container you can throw away.
-
-This is containment for coursework, not a security boundary against a hostile adversary.
+:class:`Sandbox` starts a notebook executor or a function runner (see :mod:`.sandboxed`) by
+asking the zygote, which forks it already holding torch. The grader talks to it only in frames
+(:mod:`.sandboxed.wire`) with deadlines, and :meth:`Sandbox.close` kills its PID 1 through a
+pidfd and waits until the kernel has ended every process of the namespace: only then does the
+grader go on to write a report. What a sandbox may see (:func:`sandbox_config`): a read-only
+filesystem without the course folder, the instructor notebooks, the submissions and the hidden
+tests; the runner does not see :mod:`attn_course` at all.
 """
 
 from __future__ import annotations
 
-import builtins
+import atexit
+import os
+import select
+import signal
 import socket
+import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
-ALLOWED_IMPORTS = frozenset({
-    "__future__", "abc", "attn_course", "cmath", "collections", "dataclasses", "enum", "functools",
-    "itertools", "math", "numbers", "numpy", "operator", "statistics", "torch", "typing", "typing_extensions",
-})
-_REMOVED_BUILTINS = ("open", "exec", "eval", "compile", "input", "breakpoint", "exit", "quit", "help", "memoryview")
+from .sandboxed import wire
 
-
-def _refuse(*_args, **_kwargs):
-    raise OSError("network access is disabled while grading")
-
-
-def block_network() -> None:
-    """Make every outgoing connection and name lookup fail (Python level)."""
-    for name in ("connect", "connect_ex", "sendto", "sendmsg"):
-        setattr(socket.socket, name, _refuse)
-    socket.create_connection = _refuse
-    socket.getaddrinfo = _refuse
-    socket.gethostbyname = _refuse
-    socket.gethostbyname_ex = _refuse
+GRADING = Path(__file__).resolve().parent
+PACKAGE = GRADING.parent
+_BOOT = "import sys; sys.path.insert(0, {path!r}); from sandboxed.zygote import main; main({fd})"
+LIMITS = {"memory_mib": 2048, "file_mib": 64, "processes": 128}
+TMP_MIB = 256
+ALLOWED_IMPORTS = ("__future__", "abc", "cmath", "collections", "dataclasses", "enum", "functools", "itertools",
+                   "math", "numbers", "numpy", "operator", "statistics", "torch", "typing", "typing_extensions")
 
 
-def cap_output(limit: int) -> None:
-    """Truncate what the kernel's stdout/stderr carry after ``limit`` characters in total."""
-    budget = {"left": limit, "warned": False}
-
-    def capped(write):
-        def _write(text):
-            if budget["left"] <= 0:
-                if not budget["warned"]:
-                    budget["warned"] = True
-                    write(f"\n[output truncated by the grader after {limit} characters]\n")
-                return len(text)
-            budget["left"] -= len(text)
-            return write(text[: max(budget["left"] + len(text), 0)])
-
-        return _write
-
-    for stream in (sys.stdout, sys.stderr):
-        stream.write = capped(stream.write)
+class SandboxError(Exception):
+    """The sandbox could not be started, or stopped answering."""
 
 
-def restricted_builtins() -> dict:
-    """``builtins`` for re-executed student definitions: no file, eval or unlisted imports."""
-    safe = dict(vars(builtins))
-    for name in _REMOVED_BUILTINS:
-        safe.pop(name, None)
-    real_import = builtins.__import__
+class _Zygote:
+    _lock = threading.Lock()
+    _instance: _Zygote | None = None
 
-    def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
-        root = name.split(".")[0]
-        grader = name.startswith("attn_course.grading") and name != "attn_course.grading.checks"
-        if level or root not in ALLOWED_IMPORTS or grader:
-            raise ImportError(f"import of {name!r} is not allowed in graded code")
-        return real_import(name, globals, locals, fromlist, level)
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        keep_stderr = os.environ.get("ATTN_COURSE_SANDBOX_DEBUG") == "1"
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-c", _BOOT.format(path=str(GRADING), fd=theirs.fileno())],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=None if keep_stderr else subprocess.DEVNULL, cwd="/", start_new_session=True,
+        )
+        theirs.close()
+        self.control = ours
+        self.send_lock = threading.Lock()
 
-    safe["__import__"] = guarded_import
-    return safe
+    @classmethod
+    def get(cls) -> _Zygote:
+        with cls._lock:
+            if cls._instance is None or cls._instance.process.poll() is not None:
+                cls._instance = _Zygote()
+                atexit.register(cls._instance.stop)
+            return cls._instance
+
+    def request(self, role: str, config: dict, fd: int) -> None:
+        with self.send_lock:
+            wire.send(self.control, {"role": role, "config": config}, fds=(fd,))
+
+    def stop(self) -> None:
+        self.control.close()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_zygote() -> None:
+    """Start the zygote now (it imports torch while the grader does its own work)."""
+    _Zygote.get()
+
+
+def stop_zygote() -> None:
+    """Stop the zygote: every sandbox dies with it (supervisors and their PID 1 have a parent-death signal)."""
+    with _Zygote._lock:
+        if _Zygote._instance is not None:
+            _Zygote._instance.stop()
+            _Zygote._instance = None
+
+
+def _needed() -> list[Path]:
+    """What a sandbox needs to see: Python, its packages, and the folder this package is imported from."""
+    return [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, PACKAGE.parent, *sys.path) if p]
+
+
+def _hiding(paths: list[Path]) -> tuple[set[str], set[str]]:
+    """Folders and files to hide for ``paths``: a folder that holds what the sandbox needs (a submission
+    next to the venv or the package) is not hidden whole; its notebooks and its ``sets/`` are."""
+    folders, files, needed = set(), set(), _needed()
+    for path in map(lambda p: Path(p).resolve(), paths):
+        if path.is_file():
+            files.add(str(path))
+        elif path.is_dir() and not any(n == path or path in n.parents for n in needed):
+            folders.add(str(path))
+        elif path.is_dir():
+            files.update(str(p) for p in path.glob("*.ipynb"))
+            folders.update(str(p) for p in (path / "sets",) if p.is_dir())
+    return folders, files
+
+
+def sandbox_config(*, hide: list[Path], cpu_seconds: float, executor: bool) -> dict:
+    """What one sandbox may see, and its limits. ``hide``: folders and files it must not see (the
+    course, the instructor notebooks, the submissions); the hidden tests are never visible either."""
+    hidden, files = _hiding(hide)
+    config = {"limits": {**LIMITS, "cpu_seconds": max(1, int(cpu_seconds + 1))}, "tmp_mib": TMP_MIB,
+              "drop_paths": [str(GRADING)], "hide_files": sorted(files)}
+    if executor:  # the check cells import attn_course and attn_course.grading.checks, nothing else of the grader
+        files = {name: (GRADING / name).read_text() for name in ("__init__.py", "checks.py")}
+        config |= {"overlays": {str(GRADING): files}, "add_paths": [str(PACKAGE.parent)]}
+    else:
+        hidden.add(str(PACKAGE))
+    config["hide"] = sorted(hidden)
+    return config
+
+
+class Sandbox:
+    """A started sandbox: send frames, receive frames with a deadline, close (kill everything, wait)."""
+
+    def __init__(self, role: str, config: dict, start_timeout: float = 120.0) -> None:
+        ours, theirs = socket.socketpair()
+        self.sock, self.pidfd, self.pgids = ours, -1, []
+        try:
+            _Zygote.get().request(role, config, theirs.fileno())
+            theirs.close()
+            deadline = time.monotonic() + start_timeout
+            started, fds = wire.recv(ours, deadline, with_fds=1)
+            if not fds or not isinstance(started, dict):
+                raise SandboxError("the zygote did not start a sandbox")
+            self.pidfd = fds[0]
+            ready, _ = wire.recv(ours, deadline)
+            self.isolation = str(ready["ready"])
+            self.pgids = [int(g) for g in (started["pgid"], ready["pgid"]) if g is not None]
+        except (OSError, EOFError, TimeoutError, KeyError, TypeError, wire.ProtocolError) as exc:
+            self.close()
+            raise SandboxError(f"the sandbox did not start ({type(exc).__name__}: {exc})") from exc
+        finally:
+            theirs.close()
+
+    def send(self, message: object) -> None:
+        try:
+            wire.send(self.sock, message)
+        except OSError as exc:
+            raise EOFError(f"the sandbox is gone ({exc})") from exc
+
+    def recv(self, deadline: float, max_frame: int = wire.MAX_FRAME) -> dict:
+        message, _ = wire.recv(self.sock, deadline, max_frame=max_frame)
+        if not isinstance(message, dict):
+            raise wire.ProtocolError(f"a {type(message).__name__} where a message was expected")
+        return message
+
+    def close(self) -> None:
+        """Kill the sandbox's PID 1 (the kernel then kills every process in its namespace) and wait."""
+        if self.pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            for pgid in self.pgids:  # no PID namespace: the process groups are what is left to kill
+                try:
+                    os.killpg(pgid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            select.select([self.pidfd], [], [], 10.0)  # readable once the process has exited
+            os.close(self.pidfd)
+            self.pidfd = -1
+        self.sock.close()

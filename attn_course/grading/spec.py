@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +11,7 @@ INSTRUCTOR_ENV = "ATTN_COURSE_INSTRUCTOR"
 INSTRUCTOR_DEFAULT = "instructor_exercises"  # looked for in the current directory
 STUDENTS_DEFAULT = Path("book") / "student_exercises"  # likewise
 
-HiddenTest = Callable[..., None]
+HiddenTest = Callable[..., Generator]  # hidden(generator) yields Calls, is sent back their results
 
 
 class MissingFolder(ValueError):
@@ -21,7 +21,7 @@ class MissingFolder(ValueError):
 def instructor_dir(given: str | Path | None = None) -> Path:
     """The folder of instructor notebooks (solutions and hidden-test markers, one per set).
 
-    ``given`` (the ``--instructor`` option) if set, else ``$ATTN_COURSE_INSTRUCTOR``, else
+    ``given`` (the ``--course`` option) if set, else ``$ATTN_COURSE_INSTRUCTOR``, else
     ``./instructor_exercises`` if it exists. The package holds no notebooks, so an installed
     grader needs one of these.
     """
@@ -30,15 +30,15 @@ def instructor_dir(given: str | Path | None = None) -> Path:
     if given is None:
         if not Path(INSTRUCTOR_DEFAULT).is_dir():
             raise MissingFolder(
-                f"no instructor notebooks: pass --instructor DIR (the folder with the solution notebooks, "
+                f"no course: pass --course DIR (the folder with the instructor notebooks, "
                 f"e.g. a course checkout's {INSTRUCTOR_DEFAULT}/), or set {INSTRUCTOR_ENV}; "
                 f"./{INSTRUCTOR_DEFAULT} does not exist in {Path.cwd()}"
             )
         given = INSTRUCTOR_DEFAULT
     folder = Path(given)
     if not folder.is_dir():
-        raise MissingFolder(f"the instructor folder {folder} is not a directory "
-                            f"(from --instructor or {INSTRUCTOR_ENV})")
+        raise MissingFolder(f"the course folder {folder} is not a directory "
+                            f"(from --course or {INSTRUCTOR_ENV})")
     return folder
 
 
@@ -59,10 +59,13 @@ class Part:
 
     - ``visible_points``: the notebook's check cell (tag ``check-<id>``) must reproduce the
       instructor's stored output under nbval *and* the hidden tests must pass.
-    - ``hidden_points``: ``hidden(student_function, generator)`` runs in a separate process on
-      inputs drawn from a seed chosen at grading time, and raises ``AssertionError`` on a miss.
+    - ``hidden_points``: ``hidden(generator)`` is a generator (:mod:`.expect`) that runs in the
+      grader: it draws inputs from a seed chosen at grading time, yields ``call(...)`` for the
+      student's function, which runs in a sandboxed runner, gets the result back as plain data,
+      and raises ``AssertionError`` on a miss.
     - ``forbidden``: names of shortcuts (``"attn_course"``, ``"scaled_dot_product_attention"``,
-      ``"softmax"``, ...) that the part's code may not use; found by AST or at run time -> 0 points.
+      ``"softmax"``, ...) that the part's code may not use: found in the source, and refused in
+      the runner's dispatcher whatever name reached them (:mod:`.sandboxed.refuse`) -> 0 points.
     """
 
     id: str

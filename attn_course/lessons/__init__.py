@@ -7,8 +7,13 @@ Nothing here is imported by ``import attn_course``. The modules, in the order th
 - :mod:`.kernel_regression`: attention as a soft lookup and as Nadaraya-Watson regression;
 - :mod:`.walkthrough`: the three steps on a worked example, and a shape trace;
 - :mod:`.scaling`: why scores are divided by √d_k; temperature and saturation;
+- :mod:`.scoring_compare`, :mod:`.scoring_cost`: dot, general and additive scores on one worked example, and what
+  each costs (counted by :mod:`.op_count`, shown with :mod:`.tables`);
 - :mod:`.naive`: the source article's code, with its bugs, kept to be corrected;
 - :mod:`.layer_types`, :mod:`.complexity`: Table 1 of Vaswani et al. (2017), measured;
 - :mod:`.online_softmax_steps`, :mod:`.recall_task`, :mod:`.measure`: the efficiency chapter's demos and yardsticks;
-- :mod:`.model_explorers`: retraining explorers and attention-map browsers over trained models.
+- :mod:`.model_explorers`: retraining explorers and attention-map browsers over trained models;
+- :mod:`.bits_per_char`, :mod:`.text_sampling`, :mod:`.kv_cache_cost`, :mod:`.induction`: the generation chapter's
+  baselines, samples and sampling explorer, KV-cache cost, and induction-head data and metrics;
+- :mod:`.tables`: results as HTML tables (with a plain-text twin for nbval).
 """

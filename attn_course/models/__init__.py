@@ -5,14 +5,14 @@
 * :mod:`.vit`: a tiny Vision Transformer (Dosovitskiy et al., 2021)
 * :mod:`.audio`: frame-attention keyword spotter
 * :mod:`.tiny_transformer`: an encoder-decoder Transformer trained to reverse sequences (Vaswani et al., 2017)
-* :mod:`.decoder`: a GPT-style causal decoder that decodes with a KV cache
+* :mod:`.gpt`: :class:`CharGPT`, the one decoder-only Transformer (a character-level GPT, with a KV cache)
 * :mod:`.training`: the one seeded training loop every model uses
-* :mod:`.decoding`: the one greedy decoder, for decoder-only and encoder-decoder models
+* :mod:`.generation`: the one ``generate()``: greedy, temperature, top-k and top-p, for every model that writes tokens
 """
 
 from .audio import FrameAttentionClassifier
-from .decoder import TinyDecoder
-from .decoding import greedy_decode
+from .generation import generate, next_token_probs
+from .gpt import CharGPT
 from .pooling import AttentionPooling
 from .sentiment import SentimentClassifier
 from .seq2seq import Seq2Seq, accuracy_by_length, translate
@@ -22,6 +22,7 @@ from .training import (
     accuracy,
     classifier_loss,
     count_parameters,
+    lm_loss,
     seq2seq_loss,
     train,
 )
@@ -29,12 +30,12 @@ from .vit import TinyViT, cls_attention
 
 __all__ = [
     "AttentionPooling",
+    "CharGPT",
     "FrameAttentionClassifier",
     "History",
     "SentimentClassifier",
     "Seq2Seq",
     "TinyConfig",
-    "TinyDecoder",
     "TinyTransformer",
     "TinyViT",
     "accuracy",
@@ -42,8 +43,10 @@ __all__ = [
     "classifier_loss",
     "cls_attention",
     "count_parameters",
+    "lm_loss",
+    "next_token_probs",
     "seq2seq_loss",
-    "greedy_decode",
+    "generate",
     "reversal_loss",
     "train",
     "train_reversal",

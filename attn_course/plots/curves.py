@@ -38,23 +38,32 @@ def plot_table1(results: dict[str, dict[str, object]], ns: Sequence[int] = (16, 
     """Three log-log panels against n: multiply-adds, sequential operations, path length.
 
     ``results`` is :func:`attn_course.lessons.complexity.measure_table1`'s; ``ax`` takes three axes
-    (default: a new ``Figure`` of three panels, shown when the notebook displays it).
+    (default: a new 2 x 2 ``Figure`` for the text column, the fourth cell holding the legend).
     """
+    legend_ax = None
     if ax is None:  # a figure outside pyplot: it shows where the notebook displays it
-        axes = Figure(figsize=(11, 3.4), layout="constrained").subplots(1, 3)
+        grid = Figure(figsize=(6.8, 5.4), layout="constrained").subplots(2, 2)
+        axes, legend_ax = [grid[0, 0], grid[0, 1], grid[1, 0]], grid[1, 1]
     elif len(ax) != 3:
         raise ValueError(f"ax must hold 3 axes, got {len(ax)}")
     else:
         axes = list(ax)
-    panels = [("macs_n", "multiply-adds per layer"), ("depth", "sequential ops (autograd depth)"),
-              ("path", "max path length (layers or steps)")]
-    for ax, (key, title) in zip(axes, panels, strict=True):
+    panels = [("macs_n", "complexity", "multiply-adds per layer"),
+              ("depth", "sequential operations", "autograd depth (operations)"),
+              ("path", "maximum path length", "layers (or steps) from x₀ to y₍ₙ₋₁₎")]
+    for ax, (key, title, ylabel) in zip(axes, panels, strict=True):
         for i, (kind, row) in enumerate(results.items()):  # distinct styles: some curves coincide
             ax.plot(ns, row[key], marker="os^vD"[i % 5], linestyle=["-", "-", "-", "--", ":"][i % 5],
                     markersize=7 - i, label=kind)
         ax.set_xscale("log", base=2)
         ax.set_yscale("log", base=2)
+        ax.set_xticks(list(ns), [str(n) for n in ns])
         ax.set_xlabel("sequence length n")
+        ax.set_ylabel(ylabel)
         ax.set_title(title)
-    axes[0].legend(fontsize=7)
+    if legend_ax is not None:
+        legend_ax.axis("off")
+        legend_ax.legend(*axes[0].get_legend_handles_labels(), loc="center", title="layer type")
+    else:
+        axes[0].legend(fontsize=8)
     return axes[0].figure

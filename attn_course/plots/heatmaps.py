@@ -1,4 +1,5 @@
-"""Heat maps: attention weights and masks as (L_q, L_k) grids, queries down, keys across.
+"""Heat maps: attention weights and masks as (L_q, L_k) grids, queries down, keys across,
+and one query's scores over a plane of 2-D keys (:func:`plot_score_surface`).
 
 All follow the package's convention (:mod:`attn_course.plots._axes`): data
 first, keyword ``ax=None`` (``axes=None`` for several panels), the ``Figure`` returned.
@@ -130,4 +131,54 @@ def plot_mask(mask: torch.Tensor, *, ax: Axes | None = None, title: str | None =
     ax.set_ylabel("query position")
     if title:
         ax.set_title(title)
+    return ax.figure
+
+
+def plot_score_surface(
+    scores: torch.Tensor,
+    xs: torch.Tensor,
+    ys: torch.Tensor,
+    *,
+    query: torch.Tensor | None = None,
+    keys: torch.Tensor | None = None,
+    key_labels: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+    colorbar: bool = True,
+) -> Figure:
+    """Draw one query's scores s(q, k) over a grid of 2-D keys k = (x, y): x across, y up.
+
+    ``scores`` is (len(ys), len(xs)), as :func:`attn_course.lessons.scoring_compare.score_surface`
+    returns it. The colours diverge from 0 (red positive, blue negative) on a scale of ±max|score|
+    of this panel. ``query`` (2,) is drawn as a star, ``keys`` (n, 2) as dots named by ``key_labels``.
+    """
+    if isinstance(scores, torch.Tensor) and scores.dim() != 2:
+        raise ValueError(f"scores must be 2-D (len(ys), len(xs)), got shape {tuple(scores.shape)}")
+    matrix = _as_matrix("scores", scores)
+    for name, axis, size in (("xs", xs, matrix.shape[1]), ("ys", ys, matrix.shape[0])):
+        if not isinstance(axis, torch.Tensor) or axis.dim() != 1 or axis.numel() != size:
+            raise ValueError(f"{name} must be a 1-D tensor of {size} coordinates to match scores of shape "
+                             f"{tuple(matrix.shape)}, got {getattr(axis, 'shape', type(axis).__name__)}")
+    if keys is not None and key_labels is not None and len(key_labels) != len(keys):
+        raise ValueError(f"key_labels has {len(key_labels)} names for {len(keys)} keys")
+    ax = axes_or_new(ax, (3.4, 2.8))
+    limit = max(1e-12, float(matrix.abs().max()))
+    image = ax.imshow(matrix.numpy(), origin="lower", cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="equal",
+                      extent=(float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])))
+    if keys is not None:
+        points = keys.detach().float().cpu()
+        ax.scatter(points[:, 0], points[:, 1], s=22, color="black", zorder=3)
+        for i, label in enumerate(key_labels or []):
+            ax.annotate(label, (float(points[i, 0]), float(points[i, 1])), xytext=(5, -12),
+                        textcoords="offset points", fontsize=9)
+    if query is not None:
+        q = query.detach().float().cpu()
+        ax.scatter([float(q[0])], [float(q[1])], marker="*", s=160, color="gold", edgecolors="black", zorder=4,
+                   label="query")
+    ax.set_xlabel("key coordinate k₁")
+    ax.set_ylabel("key coordinate k₂")
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="score s(q, k)")
     return ax.figure

@@ -107,6 +107,9 @@ def fixture_book(tmp_path_factory) -> Path:
         nbformat.v4.new_markdown_cell(src) if kind == "markdown" else nbformat.v4.new_code_cell(src)
         for kind, src in CELLS
     ]
+    for cell in nb.cells:  # every figure in the book has alt text (tests/browser/layout.py checks it)
+        if "plt.subplots" in cell.source:
+            cell.metadata["mystnb"] = {"image": {"alt": "A line plot of the squares of 0 to 4."}}
     nbformat.write(nb, root / "book" / "explore.ipynb")
     return build_book(root)
 

@@ -21,7 +21,7 @@ MAX_MODULE_LINES = 250
 
 # importable without matplotlib: the library, and the grader (its hidden-test process pays every import)
 LIGHT_MODULES = ["attn_course", "attn_course.efficient", "attn_course.models", "attn_course.data",
-                 "attn_course.grading.hidden_runner", "attn_course.grading.cli",
+                 "attn_course.grading.hidden", "attn_course.grading.cli",
                  "attn_course.grading.spec"]
 
 

@@ -1,4 +1,4 @@
-"""`attn-course grade` on real notebooks, each in a fresh kernel: scores, cheats, reports, exit codes.
+"""`attn-course grade` on real notebooks, each run in a sandbox: scores, cheats, reports, exit codes.
 
 One batch run grades every case below (``--jobs 2``); the tests then read its reports. It runs
 outside the repository, against a copy of the instructor folder, so no path inside the
@@ -17,45 +17,23 @@ from pathlib import Path
 import jsonschema
 import nbformat
 import pytest
+from grading_cases import INSTRUCTOR, add_cell, replace_function, solved, student
 
 from attn_course.grading.notebook import check_part
 from attn_course.grading.spec import get_set
 
-# Each case is graded in fresh kernels (about 100 s in all): `make test` runs these, `make unit` does not.
+# Each case is graded in its own sandboxes (about 20 s in all): `make test` runs these, `make unit` does not.
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "attn_course" / "grading" / "schemas"
-INSTRUCTOR, STUDENTS = REPO / "instructor_exercises", REPO / "book" / "student_exercises"
 CLI = [sys.executable, "-m", "attn_course.grading.cli"]
 GRADE = [*CLI, "grade", "--instructor", str(INSTRUCTOR)]
 
 
 def _read(name: str, role: str) -> nbformat.NotebookNode:
     """The student notebook, or ("solution") the student notebook as a student who solved it hands it in."""
-    exercise = get_set(name)
-    student = nbformat.read(exercise.student(STUDENTS), as_version=4)
-    if role == "solution":
-        solution = nbformat.read(exercise.solution(INSTRUCTOR), as_version=4)
-        for part in exercise.parts:
-            (answer,) = [c.source for c in solution.cells if f"def {part.function}(" in c.source]
-            code = "\n".join(line for line in answer.splitlines() if "### " not in line)
-            student = _replace_function(student, part.function, code)
-    return student
-
-
-def _replace_function(nb, function: str, source: str):
-    nb = copy.deepcopy(nb)
-    (cell,) = [c for c in nb.cells if c.cell_type == "code" and f"def {function}(" in c.source]
-    cell.source = source
-    return nb
-
-
-def _add_cell(nb, source: str, at: int | None = None):
-    nb = copy.deepcopy(nb)
-    cell = nbformat.v4.new_code_cell(source)
-    nb.cells.insert(len(nb.cells) if at is None else at, cell)
-    return nb
+    return solved(name) if role == "solution" else student(name)
 
 
 ZEROS_01 = {
@@ -74,7 +52,7 @@ def _cases() -> dict[str, nbformat.NotebookNode]:
     )
     cases = {"solution_01": solution, "fresh_01": student}
     # 1. Print the expected feedback from a cell of one's own.
-    cases["cheat_print_01"] = _add_cell(student, f"print({expected_lines!r})")
+    cases["cheat_print_01"] = add_cell(student, f"print({expected_lines!r})")
     # 2. Paste the instructor's outputs into the stored notebook.
     pasted = copy.deepcopy(student)
     for cell, ref in zip([c for c in pasted.cells if check_part(c)], [c for c in solution.cells if check_part(c)],
@@ -84,8 +62,8 @@ def _cases() -> dict[str, nbformat.NotebookNode]:
     # 3. Monkeypatch the comparisons and the course's checker inside the kernel.
     patched = student
     for function, source in ZEROS_01.items():
-        patched = _replace_function(patched, function, source)
-    cases["cheat_patch_01"] = _add_cell(patched, (
+        patched = replace_function(patched, function, source)
+    cases["cheat_patch_01"] = add_cell(patched, (
         "import torch\nimport torch.testing\nimport attn_course.grading.checks as checks\n"
         "torch.allclose = lambda *args, **kwargs: True\n"
         "torch.testing.assert_close = lambda *args, **kwargs: None\n"
@@ -96,14 +74,14 @@ def _cases() -> dict[str, nbformat.NotebookNode]:
         "checks.check_close, checks.check_true = check_close, check_true\n"
     ))
     # 4. Redefine NotImplementedError so that the stubs "pass".
-    cases["cheat_nie_01"] = _add_cell(student, (
+    cases["cheat_nie_01"] = add_cell(student, (
         "class NotImplementedError(Exception):\n"
         "    def __new__(cls, *args):\n"
         "        return StopIteration()\n"
         "import builtins\nbuiltins.NotImplementedError = NotImplementedError\n"
     ), at=2)
     # 5. A forbidden shortcut that gives the right numbers.
-    cases["shortcut_02"] = _replace_function(_read("02_attention_masks", "solution"), "attention", (
+    cases["shortcut_02"] = replace_function(_read("02_attention_masks", "solution"), "attention", (
         "import torch.nn.functional as F\n"
         "def attention(query, key, value, mask=None):\n"
         "    scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])\n"
@@ -112,11 +90,11 @@ def _cases() -> dict[str, nbformat.NotebookNode]:
         "    return F.scaled_dot_product_attention(query, key, value, attn_mask=mask).nan_to_num(0.0), weights\n"
     ))
     # 6. An infinite loop in a function and in a top-level cell.
-    looping = _replace_function(solution, "stable_softmax",
+    looping = replace_function(solution, "stable_softmax",
                                 "def stable_softmax(scores):\n    while True:\n        pass")
-    cases["loop_01"] = _add_cell(looping, "while True:\n    pass", at=2)
+    cases["loop_01"] = add_cell(looping, "while True:\n    pass", at=2)
     # 7. A syntax error in one cell.
-    cases["syntax_03"] = _replace_function(_read("03_causal_padding", "solution"), "build_padding_mask",
+    cases["syntax_03"] = replace_function(_read("03_causal_padding", "solution"), "build_padding_mask",
                                            "def build_padding_mask(lengths, max_len:\n    return None")
     # 8. A solution graded against the copied instructor folder, whose expected output of
     #    check (a) was edited there (see `instructor_copy`).

@@ -131,7 +131,7 @@ def test_exercises_outside_a_checkout_lists_points_and_the_folders_it_is_given(c
 def test_the_instructor_folder_is_the_option_else_the_variable_else_the_current_directory(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(INSTRUCTOR_ENV, raising=False)
-    with pytest.raises(MissingFolder, match="--instructor DIR"):
+    with pytest.raises(MissingFolder, match="--course DIR"):
         instructor_dir()
     with pytest.raises(MissingFolder, match="--students DIR"):
         students_dir()
@@ -152,9 +152,9 @@ def test_grade_and_release_without_an_instructor_folder_exit_2_naming_the_option
     submission = tmp_path / "06_positional.ipynb"
     shutil.copy(STUDENTS / "06_positional.ipynb", submission)
     assert main(["grade", str(submission)]) == 2
-    assert "--instructor DIR" in capsys.readouterr().err
+    assert "--course DIR" in capsys.readouterr().err
     assert main(["release", "06_positional", "--students", str(tmp_path / "out")]) == 2
-    assert "--instructor DIR" in capsys.readouterr().err
+    assert "--course DIR" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from attn_course import attention, flash_attention
-from attn_course.lessons.measure import fit_exponent, peak_allocated_bytes
+from attn_course.lessons.measure import fit_exponent, median_seconds, peak_allocated_bytes
 
 
 def test_allocation_tracker_sees_the_quadratic_scores(make_qkv):
@@ -23,3 +23,12 @@ def test_fit_exponent_recovers_a_power_and_rejects_bad_input():
     assert fit_exponent([1, 2, 4, 8], [3 * x**1.5 for x in [1, 2, 4, 8]]) == pytest.approx(1.5)
     with pytest.raises(ValueError, match="same length >= 2, got 3 and 2"):
         fit_exponent([1, 2, 3], [1, 2])
+
+
+def test_median_seconds_uses_the_clock_it_is_given():
+    ticks = iter([0.0, 1.0, 10.0, 13.0, 20.0, 22.0])  # three calls after the warm-up: 1, 3 and 2 "seconds"
+    calls = []
+    assert median_seconds(lambda: calls.append(1), repeats=3, clock=lambda: next(ticks)) == 2.0
+    assert len(calls) == 4  # one warm-up call, not timed
+    with pytest.raises(TypeError, match="clock must be callable"):
+        median_seconds(lambda: None, clock=1.0)

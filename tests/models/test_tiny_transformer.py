@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from attn_course.data import reversal_batch
-from attn_course.models import TinyConfig, TinyTransformer, greedy_decode, train_reversal
+from attn_course.models import TinyConfig, TinyTransformer, generate, train_reversal
 
 
 @pytest.mark.parametrize(
@@ -45,26 +45,26 @@ def test_tiny_transformer_learns_to_reverse():
         torch.set_num_threads(threads)
     source, _, target = reversal_batch(500, config, torch.Generator().manual_seed(99))
     bos = torch.full((len(source), 1), config.bos)
-    prediction = greedy_decode(model, bos, config.seq_len, source=source)[:, 1:]
+    prediction = generate(model, bos, config.seq_len, temperature=0, use_cache=False, source=source)[:, 1:]
     accuracy = (prediction == target).float().mean().item()
     assert losses[-1] < 0.1 * losses[0]
     assert accuracy > 0.98
 
 
-def test_greedy_decode_of_an_encoder_decoder_feeds_back_its_own_argmax():
+def test_greedy_generation_of_an_encoder_decoder_feeds_back_its_own_argmax():
     config = TinyConfig(seq_len=5, num_layers=1, num_heads=2)
     model = TinyTransformer(config, seed=1).eval()
     source, _, _ = reversal_batch(4, config, torch.Generator().manual_seed(3))
     bos = torch.full((4, 1), config.bos)
-    decoded = greedy_decode(model, bos, config.seq_len, source=source)
+    decoded = generate(model, bos, config.seq_len, temperature=0, use_cache=False, source=source)
     assert decoded.shape == (4, 1 + config.seq_len) and torch.equal(decoded[:, :1], bos)
     with torch.no_grad():  # every generated token is the argmax after the tokens before it
         logits, _ = model(source, decoded[:, :-1])
     assert torch.equal(logits.argmax(-1), decoded[:, 1:])
     with pytest.raises(ValueError, match="use_cache=True is for decoder-only models"):
-        greedy_decode(model, bos, 2, source=source, use_cache=True)
-    with pytest.raises(TypeError, match=r"prompt must be a \(B, n\) LongTensor, got \(4,\)"):
-        greedy_decode(model, bos[:, 0], 2, source=source)
+        generate(model, bos, 2, temperature=0, source=source)
+    with pytest.raises(TypeError, match=r"idx must be a 2-D \(B, T\) LongTensor of token ids, got shape \(4\)"):
+        generate(model, bos[:, 0], 2, temperature=0, use_cache=False, source=source)
 
 
 def test_train_reversal_reports_one_loss_per_step():

@@ -112,3 +112,31 @@ def test_overlays_take_a_shared_scale_and_one_colourbar():
     with pytest.raises(ValueError, match="vmax must be a positive number"):
         plot_patch_attention(torch.rand(4, 4), maps[0], ax=axes[0], vmax=0.0)
     plt.close("all")
+
+
+def test_book_style_draws_for_the_column():
+    from attn_course.plots import COLUMN_WIDTH, use_book_style
+    from attn_course.plots.style import MIN_FONT_PT, SCREEN_DPI
+
+    use_book_style()
+    assert matplotlib.rcParams["figure.dpi"] == SCREEN_DPI
+    assert COLUMN_WIDTH * SCREEN_DPI <= 688  # the text column at 1280 px
+    assert MIN_FONT_PT * SCREEN_DPI / 72 >= 11  # the smallest text is >= 11 px on screen
+    sizes = [matplotlib.rcParams[k] for k in ("xtick.labelsize", "ytick.labelsize", "legend.fontsize")]
+    assert all(size >= MIN_FONT_PT for size in sizes)
+
+
+def test_plot_table1_labels_every_axis_and_keeps_a_legend():
+    from attn_course.plots import plot_table1
+
+    ns = (16, 32)
+    results = {kind: {"macs_n": [1, 4], "depth": [3, 3], "path": [1, 1]} for kind in ("self-attention", "recurrent")}
+    fig = plot_table1(results, ns)
+    panels = [ax for ax in fig.axes if ax.lines]
+    assert len(panels) == 3 and all(ax.get_ylabel() and ax.get_xlabel() == "sequence length n" for ax in panels)
+    assert [t.get_text() for t in panels[0].get_xticklabels()] == ["16", "32"]
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    assert len(legends) == 1 and [t.get_text() for t in legends[0].get_texts()] == ["self-attention", "recurrent"]
+    with pytest.raises(ValueError, match="ax must hold 3 axes, got 2"):
+        plot_table1(results, ns, ax=list(plt.subplots(1, 2)[1]))
+    plt.close("all")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import torch
 
-from ..._random import randint
-from ...attention import scaled_dot_product_scores
-from ..spec import ExerciseSet, Part
-from ._expect import expect, expect_close, randn
+from attn_course._random import randint
+from attn_course.attention import scaled_dot_product_scores
+from attn_course.grading.expect import HiddenTest, call, expect, expect_close, expect_tensor, randn
+from attn_course.grading.spec import ExerciseSet, Part
 
 
 def _qk(g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
@@ -15,32 +15,35 @@ def _qk(g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
     return randn(g, batch, len_q, d_k), randn(g, batch, len_k, d_k)
 
 
-def hidden_scores(scaled_scores, g: torch.Generator) -> None:
+def hidden_scores(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         q, k = _qk(g)
-        expected = scaled_dot_product_scores(q, k)
-        expect_close(scaled_scores(q.clone(), k.clone()), expected, f"scaled_scores, random inputs #{trial + 1}")
+        got = yield call(q, k)
+        expect_close(got, scaled_dot_product_scores(q, k), f"scaled_scores, random inputs #{trial + 1}")
     q, k = _qk(g)
-    expect_close(scaled_scores(q[0], k[0]), scaled_dot_product_scores(q[0], k[0]), "scaled_scores on 2-D inputs")
+    got = yield call(q[0], k[0])
+    expect_close(got, scaled_dot_product_scores(q[0], k[0]), "scaled_scores on 2-D inputs")
 
 
-def hidden_softmax(stable_softmax, g: torch.Generator) -> None:
+def hidden_softmax(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         x = randn(g, randint(g, 1, 5), randint(g, 1, 10)) * 5
-        expect_close(stable_softmax(x.clone()), torch.softmax(x, dim=-1), f"stable_softmax, random scores #{trial + 1}")
+        got = yield call(x)
+        expect_close(got, torch.softmax(x, dim=-1), f"stable_softmax, random scores #{trial + 1}")
     big = torch.tensor([[1000.0, 999.0, -1000.0], [-1e4, -1e4, -1e4]])
-    out = stable_softmax(big.clone())
+    out = yield call(big)
     expect_close(out, torch.softmax(big, dim=-1), "stable_softmax on logits of ±1000 (subtract the row max)")
     x = randn(g, 3, 5)
-    expect_close(stable_softmax(x + 50.0), stable_softmax(x), "shift invariance: softmax(x + c) == softmax(x)")
+    shifted, plain = (yield call(x + 50.0)), (yield call(x))
+    expect_close(shifted, expect_tensor(plain, "stable_softmax(x)"), "shift invariance: softmax(x + c) == softmax(x)")
     expect(bool(torch.isfinite(out).all()), "stable_softmax returned inf or NaN on large logits")
 
 
-def hidden_weights(attention_weights, g: torch.Generator) -> None:
+def hidden_weights(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         q, k = _qk(g)
         expected = torch.softmax(scaled_dot_product_scores(q, k), dim=-1)
-        weights = attention_weights(q.clone(), k.clone())
+        weights = yield call(q, k)
         expect_close(weights, expected, f"attention_weights, random inputs #{trial + 1}")
     expect_close(weights.sum(-1), torch.ones(expected.shape[:-1]), "each row of weights sums to 1")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import torch
 
-from ..._random import randint
-from ...attention import attention
-from ..spec import ExerciseSet, Part
-from ._expect import expect, expect_close, expect_pair, randn, random_mask
+from attn_course._random import randint
+from attn_course.attention import attention
+from attn_course.grading.expect import HiddenTest, call, expect, expect_close, expect_pair, randn, random_mask
+from attn_course.grading.spec import ExerciseSet, Part
 
 
 def _qkv_mask(g: torch.Generator):
@@ -19,34 +19,35 @@ def _qkv_mask(g: torch.Generator):
     return q, k, v, mask
 
 
-def hidden_apply_mask(apply_mask, g: torch.Generator) -> None:
+def hidden_apply_mask(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         scores = randn(g, randint(g, 1, 4), randint(g, 1, 6), randint(g, 1, 7))
         mask = random_mask(g, *scores.shape)
-        expected = scores.masked_fill(~mask, float("-inf"))
-        expect_close(apply_mask(scores.clone(), mask.clone()), expected, f"apply_mask, random mask #{trial + 1}")
+        got = yield call(scores, mask)
+        expect_close(got, scores.masked_fill(~mask, float("-inf")), f"apply_mask, random mask #{trial + 1}")
     scores = randn(g, 2, 3, 4)
     row_mask = random_mask(g, 2, 1, 4)  # broadcast over queries
-    expect_close(apply_mask(scores.clone(), row_mask), scores.masked_fill(~row_mask, float("-inf")),
+    got = yield call(scores, row_mask)
+    expect_close(got, scores.masked_fill(~row_mask, float("-inf")),
                  "apply_mask with a (B, 1, L_k) mask that broadcasts")
 
 
-def hidden_attention(student_attention, g: torch.Generator) -> None:
+def hidden_attention(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         q, k, v, mask = _qkv_mask(g)
         want_out, want_w = attention(q, k, v, mask)
-        out, w = expect_pair(student_attention(q.clone(), k.clone(), v.clone(), mask.clone()), "attention(..., mask)")
+        out, w = expect_pair((yield call(q, k, v, mask)), "attention(..., mask)")
         expect_close(out, want_out, f"output with a random mask #{trial + 1}")
         expect_close(w, want_w, f"weights with a random mask #{trial + 1}")
         expect(bool((w[~mask.expand_as(w)] == 0).all()), "blocked weights must be exactly 0 (fill with -inf)")
     q, k, v, _ = _qkv_mask(g)
-    out, w = expect_pair(student_attention(q.clone(), k.clone(), v.clone()), "attention without a mask")
+    out, w = expect_pair((yield call(q, k, v)), "attention without a mask")
     want_out, want_w = attention(q, k, v)
     expect_close(out, want_out, "output without a mask")
     expect_close(w, want_w, "weights without a mask")
     blocked = torch.ones(q.shape[0], q.shape[1], k.shape[1], dtype=torch.bool)
     blocked[:, 0] = False  # the first query may attend to nothing
-    out, w = expect_pair(student_attention(q.clone(), k.clone(), v.clone(), blocked), "attention, fully masked row")
+    out, w = expect_pair((yield call(q, k, v, blocked)), "attention, fully masked row")
     expect(bool(torch.isfinite(out).all() and torch.isfinite(w).all()), "a fully masked row must not give NaN")
     expect_close(w, attention(q, k, v, blocked)[1], "a fully masked row gets all-zero weights")
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import torch
 
-from ..._random import randint
-from ...masks import causal_mask, padding_mask
-from ..spec import ExerciseSet, Part
-from ._expect import expect_close
+from attn_course._random import randint
+from attn_course.grading.expect import HiddenTest, call, expect_close
+from attn_course.grading.spec import ExerciseSet, Part
+from attn_course.masks import causal_mask, padding_mask
 
 
-def hidden_causal(build_causal_mask, g: torch.Generator) -> None:
+def hidden_causal(g: torch.Generator) -> HiddenTest:
     for n in (1, randint(g, 2, 7), randint(g, 7, 21)):
-        expect_close(build_causal_mask(n), causal_mask(n), f"build_causal_mask({n})")
+        expect_close((yield call(n)), causal_mask(n), f"build_causal_mask({n})")
 
 
 def _lengths(g: torch.Generator) -> tuple[list[int], int]:
@@ -20,18 +20,18 @@ def _lengths(g: torch.Generator) -> tuple[list[int], int]:
     return [randint(g, 0, max_len + 1) for _ in range(randint(g, 1, 5))], max_len
 
 
-def hidden_padding(build_padding_mask, g: torch.Generator) -> None:
+def hidden_padding(g: torch.Generator) -> HiddenTest:
     for _ in range(3):
         lengths, max_len = _lengths(g)
-        expect_close(build_padding_mask(torch.tensor(lengths), max_len), padding_mask(lengths, max_len),
+        expect_close((yield call(torch.tensor(lengths), max_len)), padding_mask(lengths, max_len),
                      f"build_padding_mask(lengths={lengths}, max_len={max_len})")
 
 
-def hidden_decoder(build_decoder_mask, g: torch.Generator) -> None:
+def hidden_decoder(g: torch.Generator) -> HiddenTest:
     for _ in range(3):
         lengths, max_len = _lengths(g)
         expected = causal_mask(max_len) & padding_mask(lengths, max_len)  # (B, L, L)
-        expect_close(build_decoder_mask(torch.tensor(lengths), max_len), expected,
+        expect_close((yield call(torch.tensor(lengths), max_len)), expected,
                      f"build_decoder_mask(lengths={lengths}, max_len={max_len})")
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import torch
 
-from ..._random import randint
-from ...attention import attention
-from ...multihead import merge_heads, split_heads
-from ..spec import ExerciseSet, Part
-from ._expect import expect_close, randn
+from attn_course._random import randint
+from attn_course.attention import attention
+from attn_course.grading.expect import HiddenTest, call, expect_close, randn
+from attn_course.grading.spec import ExerciseSet, Part
+from attn_course.multihead import merge_heads, split_heads
 
 _SHORTCUTS = ("attn_course", "scaled_dot_product_attention", "MultiheadAttention", "multi_head_attention_forward")
 
@@ -18,26 +18,26 @@ def _x(g: torch.Generator) -> tuple[torch.Tensor, int]:
     return randn(g, randint(g, 1, 4), randint(g, 1, 7), num_heads * randint(g, 1, 6)), num_heads
 
 
-def hidden_split(split_into_heads, g: torch.Generator) -> None:
+def hidden_split(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         x, h = _x(g)
-        expect_close(split_into_heads(x.clone(), h), split_heads(x, h), f"split_into_heads, random #{trial + 1}")
+        expect_close((yield call(x, h)), split_heads(x, h), f"split_into_heads, random #{trial + 1}")
 
 
-def hidden_merge(merge_from_heads, g: torch.Generator) -> None:
+def hidden_merge(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         x, h = _x(g)
         heads = split_heads(x, h)
-        expect_close(merge_from_heads(heads.clone()), x, f"merge_from_heads(split_heads(x)) == x, random #{trial + 1}")
+        expect_close((yield call(heads)), x, f"merge_from_heads(split_heads(x)) == x, random #{trial + 1}")
 
 
-def hidden_heads_attention(heads_attention, g: torch.Generator) -> None:
+def hidden_heads_attention(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         x, h = _x(g)
         y = randn(g, x.shape[0], randint(g, 1, 7), x.shape[-1])
         q, k, v = (split_heads(t, h) for t in (x, y, y))
         expected = merge_heads(attention(q, k, v)[0])
-        got = heads_attention(x.clone(), y.clone(), y.clone(), h)
+        got = yield call(x, y, y, h)
         expect_close(got, expected, f"heads_attention, random #{trial + 1}")
 
 

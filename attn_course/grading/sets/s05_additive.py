@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import torch
 
-from ..._random import randint
-from ...scoring import AdditiveAttention
-from ..spec import ExerciseSet, Part
-from ._expect import expect, expect_close, expect_pair, randn, random_mask
+from attn_course._random import randint
+from attn_course.grading.expect import HiddenTest, call, expect, expect_close, expect_pair, randn, random_mask
+from attn_course.grading.spec import ExerciseSet, Part
+from attn_course.scoring import AdditiveAttention
 
 
 def _problem(g: torch.Generator):
@@ -25,28 +25,28 @@ def _problem(g: torch.Generator):
     return tensors, module
 
 
-def _clones(tensors: dict, *names: str) -> list[torch.Tensor]:
-    return [tensors[name].clone() for name in names]
+def _pick(tensors: dict, *names: str) -> list[torch.Tensor]:
+    return [tensors[name] for name in names]
 
 
-def hidden_scores(additive_scores, g: torch.Generator) -> None:
+def hidden_scores(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         t, module = _problem(g)
         with torch.no_grad():
             expected = module.score(t["query"], t["key"])
-        got = additive_scores(*_clones(t, "query", "key", "w_query", "w_key", "v"))
+        got = yield call(*_pick(t, "query", "key", "w_query", "w_key", "v"))
         expect_close(got, expected, f"additive_scores, random sizes #{trial + 1}")
 
 
-def hidden_attention(additive_attention, g: torch.Generator) -> None:
+def hidden_attention(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         t, module = _problem(g)
         mask = random_mask(g, t["query"].shape[0], 1, t["key"].shape[1])
         mask[..., 0] = True
         with torch.no_grad():
             want_out, want_w = module(t["query"], t["key"], t["value"], mask)
-        args = _clones(t, "query", "key", "value", "w_query", "w_key", "v")
-        out, w = expect_pair(additive_attention(*args, mask.clone()), "additive_attention")
+        args = _pick(t, "query", "key", "value", "w_query", "w_key", "v")
+        out, w = expect_pair((yield call(*args, mask)), "additive_attention")
         expect_close(out, want_out, f"output, random sizes and mask #{trial + 1}")
         expect_close(w, want_w, f"weights, random sizes and mask #{trial + 1}")
         expect(bool((w[~mask.expand_as(w)] == 0).all()), "blocked weights must be exactly 0")

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import torch
 
-from ..._random import randint
-from ...positional import sinusoidal_positional_encoding
-from ..spec import ExerciseSet, Part
-from ._expect import expect, expect_close, randn
+from attn_course._random import randint
+from attn_course.grading.expect import HiddenTest, call, expect, expect_close, expect_tensor, randn
+from attn_course.grading.spec import ExerciseSet, Part
+from attn_course.positional import sinusoidal_positional_encoding
 
 
-def hidden_table(positional_encoding, g: torch.Generator) -> None:
+def hidden_table(g: torch.Generator) -> HiddenTest:
     for _ in range(3):
         length, d_model = randint(g, 1, 41), 2 * randint(g, 1, 17)
-        pe = positional_encoding(length, d_model)
+        pe = yield call(length, d_model)
         expect_close(pe, sinusoidal_positional_encoding(length, d_model), f"positional_encoding({length}, {d_model})")
+    pe = expect_tensor(pe, "positional_encoding")
     expect(bool((pe.abs() <= 1.0 + 1e-6).all()), "every entry is a sine or cosine, so |PE| <= 1")
 
 
-def hidden_add(add_positional_encoding, g: torch.Generator) -> None:
+def hidden_add(g: torch.Generator) -> HiddenTest:
     for trial in range(3):
         x = randn(g, randint(g, 1, 4), randint(g, 1, 13), 2 * randint(g, 1, 9))
         expected = x + sinusoidal_positional_encoding(x.shape[1], x.shape[2])
-        expect_close(add_positional_encoding(x.clone()), expected, f"add_positional_encoding, random #{trial + 1}")
+        expect_close((yield call(x)), expected, f"add_positional_encoding, random #{trial + 1}")
 
 
 SET = ExerciseSet(

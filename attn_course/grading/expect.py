@@ -1,11 +1,36 @@
-"""Assertions for hidden tests: strict about types, so a look-alike object cannot pass.
+"""Calls and assertions for hidden tests, which run in the grader and never touch student code.
+
+A hidden test is a generator: ``got = yield call(x, k=2)`` asks the grader to call the student's
+function with those arguments *in the sandboxed runner*, and resumes with what came back, as
+plain data (a tensor, a tuple, a number, or :class:`~attn_course.grading.sandboxed.wire.Opaque`
+for anything else). The test then compares it with the reference, here in the grader.
 
 Integer draws: :func:`attn_course._random.randint` (half-open, ``[low, high)``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from dataclasses import dataclass, field
+
 import torch
+
+from .sandboxed.wire import Opaque
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of the student's function: positional and keyword arguments (plain data and tensors)."""
+
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+
+
+def call(*args: object, **kwargs: object) -> Call:
+    return Call(args, kwargs)
+
+
+HiddenTest = Generator[Call, object, None]
 
 
 def randn(generator: torch.Generator, *shape: int) -> torch.Tensor:
@@ -17,9 +42,9 @@ def random_mask(generator: torch.Generator, *shape: int, p_allowed: float = 0.7)
 
 
 def expect_tensor(actual: object, what: str) -> torch.Tensor:
-    # `type(...) is`, not isinstance: a Tensor subclass could override comparisons.
-    if type(actual) is not torch.Tensor:
-        raise AssertionError(f"{what}: expected a torch.Tensor, got {type(actual).__name__}")
+    if type(actual) is not torch.Tensor:  # values arrive as plain data; Opaque names what the student returned
+        got = actual.type_name if isinstance(actual, Opaque) else type(actual).__name__
+        raise AssertionError(f"{what}: expected a torch.Tensor, got {got}")
     return actual
 
 
