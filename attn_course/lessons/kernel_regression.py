@@ -241,5 +241,5 @@ def query_explorer(
         return f"The largest weight, {float(weights[0, top]):.2f}, is on k{top}; the output is {float(output):.2f}."
 
     return Explorer(partial(draw_query, keys=keys, values=values), controls, initial=initial, static=["x", "y"],
-                    figsize=(7.5, 3.6), title="Move the query", labels={"temperature": "temperature T"},
+                    figsize=(6.8, 3.4), title="Move the query", labels={"temperature": "temperature T"},
                     describe=describe)

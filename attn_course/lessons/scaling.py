@@ -190,6 +190,6 @@ def temperature_explorer(
 
     return Explorer(
         draw, {"d_k": d_ks, "temperature": temperatures},
-        labels={"d_k": "dₖ", "temperature": "temperature T"}, figsize=(8.0, 3.2),
+        labels={"d_k": "dₖ", "temperature": "temperature T"}, figsize=(6.8, 3.0),
         title="Scaled and unscaled weights as dₖ and T change", describe=describe,
     )

@@ -216,7 +216,7 @@ def step_explorer(example: WorkedExample | None = None) -> Explorer:
     # The step is a slider with a play button; the query is one of the tokens, so buttons that name them.
     return Explorer(
         draw, {"step": list(STEP_NAMES), "query": rows}, initial={"step": STEP_NAMES[0], "query": 0},
-        labels={"step": "step", "query": "query"}, figsize=(8.0, 3.0), title="Step through the algorithm",
+        labels={"step": "step", "query": "query"}, figsize=(6.8, 2.8), title="Step through the algorithm",
         kinds={"step": "slider", "query": "buttons"}, play="step", value_labels={"query": list(example.tokens)},
         describe=describe,
     )
