@@ -233,5 +233,13 @@ def query_explorer(
     controls = {"x": list(x_values), "y": list(y_values), "temperature": temperatures}
     initial = {"x": controls["x"][len(x_values) // 2], "y": controls["y"][len(y_values) // 2],
                "temperature": temperature}
-    return Explorer(partial(draw_query, keys=keys, values=values), controls, initial=initial,
-                    static=["x", "y"], figsize=(7.5, 3.6))
+
+    def describe(params: dict) -> str:
+        query = torch.tensor([[params["x"], params["y"]]], dtype=keys.dtype)  # (1, 2)
+        output, weights = soft_lookup(query, keys, values[:, None], temperature=params["temperature"])
+        top = int(weights[0].argmax())
+        return f"The largest weight, {float(weights[0, top]):.2f}, is on k{top}; the output is {float(output):.2f}."
+
+    return Explorer(partial(draw_query, keys=keys, values=values), controls, initial=initial, static=["x", "y"],
+                    figsize=(6.8, 3.4), title="Move the query", labels={"temperature": "temperature T"},
+                    describe=describe)

@@ -26,6 +26,7 @@ def retrain_explorer(
     initial: dict[str, Any] | None = None,
     labels: dict[str, str] | None = None,
     figsize: tuple[float, float] = (7.0, 3.2),
+    **options: Any,
 ) -> Explorer:
     """An :class:`~attn_course.plots.Explorer` whose figure comes from a model trained with the controls.
 
@@ -33,7 +34,8 @@ def retrain_explorer(
     draws it. Results are cached under ``tuple(params[name] for name in controls)``;
     pass ``cache`` pre-filled with results the notebook already computed, so
     the static book frames cost nothing and the live widget retrains only for
-    new settings.
+    new settings. Other keyword arguments (``title``, ``kinds``, ``play``,
+    ``value_labels``, ``describe``, ``readout``) go to the :class:`~attn_course.plots.Explorer`.
     """
     results = {} if cache is None else cache
     names = list(controls)
@@ -44,7 +46,7 @@ def retrain_explorer(
             results[key] = fit(**params)
         draw(fig, results[key], **params)
 
-    return Explorer(draw_frame, controls, static=static, initial=initial, labels=labels, figsize=figsize)
+    return Explorer(draw_frame, controls, static=static, initial=initial, labels=labels, figsize=figsize, **options)
 
 
 def attention_map_explorer(maps: dict[str, list[torch.Tensor]], source: list[str], target_in: list[str]
@@ -66,6 +68,13 @@ def attention_map_explorer(maps: dict[str, list[torch.Tensor]], source: list[str
         plot_attention(weights, queries=queries, keys=keys, ax=fig.subplots(), colorbar=False,
                        title=f"{kind}, layer {layer}, head {head}")
 
+    def describe(params: dict) -> str:
+        queries, keys = labels[kinds[params["kind"]]]
+        return f"A heat map of {len(queries)} query rows by {len(keys)} key columns."
+
+    # Which attention, which layer, which head: choices, so buttons.
     return Explorer(draw, {"kind": list(kinds), "layer": list(range(1, num_layers + 1)),
                            "head": list(range(1, num_heads + 1))},
-                    initial={"kind": "cross", "layer": num_layers, "head": 1}, figsize=(3.6, 3.2))
+                    initial={"kind": "cross", "layer": num_layers, "head": 1}, figsize=(3.6, 3.2),
+                    title="Browse the attention maps", kinds={"layer": "buttons", "head": "buttons"},
+                    describe=describe)

@@ -43,5 +43,14 @@ def online_softmax_explorer(scores: torch.Tensor | None = None) -> Explorer:
         raise ValueError(f"scores must be one row of shape (L,), got shape {tuple(scores.shape)}")
     controls = {"step": list(range(1, scores.shape[0] + 1)), "block_size": [1, 2, 4]}
     # The book's kernel-free version offers the step slider (8 frames); Jupyter also offers the block size.
+
+    def describe(params: dict) -> str:
+        _, steps = online_softmax(scores, params["block_size"])
+        state = steps[min(params["step"], len(steps)) - 1]
+        return (f"Scores as bars, the first {state.stop} read; running max m = {float(state.running_max):.2f}, "
+                f"running sum l = {float(state.running_sum):.3f}.")
+
     return Explorer(partial(draw_online_softmax, scores=scores), controls, initial={"step": 1, "block_size": 1},
-                    static=["step"], labels={"step": "blocks read", "block_size": "block size"})
+                    static=["step"], labels={"step": "blocks read", "block_size": "block size"},
+                    title="The online softmax, block by block", play="step", kinds={"block_size": "buttons"},
+                    describe=describe)

@@ -182,7 +182,14 @@ def temperature_explorer(
         axes[0].set_ylabel("attention weight")
         fig.suptitle(f"d_k = {d_k}, T = {temperature:g}   (dashed: uniform 1/{num_keys})", fontsize=10)
 
+    def describe(params: dict) -> str:
+        unscaled, scaled = temperature_logits(params["d_k"], params["temperature"], largest=largest,
+                                              num_keys=num_keys, seed=seed)
+        top = [float(torch.softmax(logits, dim=-1).max()) for logits in (unscaled, scaled)]
+        return f"Bars of {num_keys} weights; the largest is {top[0]:.2f} unscaled and {top[1]:.2f} scaled."
+
     return Explorer(
         draw, {"d_k": d_ks, "temperature": temperatures},
-        labels={"d_k": "d_k", "temperature": "temperature T"}, figsize=(8.0, 3.2),
+        labels={"d_k": "dₖ", "temperature": "temperature T"}, figsize=(6.8, 3.0),
+        title="Scaled and unscaled weights as dₖ and T change", describe=describe,
     )

@@ -178,16 +178,25 @@ def attention_heatmap(
 def scene_explorer(scene: Scene, *, patch_size: int = 6) -> Explorer:
     """Pick the query's colour and kind and watch the heat map move.
 
-    The colour and kind sliders are precomputed for the book (12 frames); the
+    Colour and kind are buttons, precomputed for the book (12 frames); the
     temperature slider is live in Jupyter only.
     """
 
+    def weights_for(params: dict) -> torch.Tensor:
+        return attention_heatmap(scene, params["color"], params["kind"], patch_size=patch_size,
+                                 temperature=params["temperature"])  # (n, n)
+
     def draw(fig: Figure, color: str, kind: str, temperature: float) -> None:
-        weights = attention_heatmap(scene, color, kind, patch_size=patch_size, temperature=temperature)
+        weights = weights_for({"color": color, "kind": kind, "temperature": temperature})
         ax = fig.subplots()
         plot_scene_attention(scene, weights, ax=ax)
         ax.set_title(f'query: "{color} {kind}"  (top patch weight {float(weights.max()):.2f})')
 
+    def describe(params: dict) -> str:
+        return (f'The scene with the attention for "{params["color"]} {params["kind"]}" overlaid; the top patch '
+                f"weight is {float(weights_for(params).max()):.2f}.")
+
     controls = {"color": list(COLORS), "kind": list(KINDS), "temperature": [0.1, 0.25, 0.5, 1.0, 2.0]}
     return Explorer(draw, controls, initial={"color": "red", "kind": "circle", "temperature": 0.25},
-                    static=["color", "kind"], figsize=(4.2, 4.4))
+                    static=["color", "kind"], figsize=(4.2, 4.4), title="Change the question",
+                    labels={"color": "colour", "temperature": "temperature T"}, describe=describe)

@@ -69,6 +69,13 @@ def sampling_explorer(model: nn.Module, vocab: Vocab, prompt: str, *,
         text.text(0, 1, "sample: " + "\n        ".join(textwrap.wrap(sample, 72, drop_whitespace=False)[:2]),
                   family="monospace", fontsize=9, va="top")
 
+    def describe(params: dict) -> str:
+        probs = next_token_probs(logits, temperature=params["temperature"], top_k=_top_k(params["top_k"]))
+        kept = int((probs > 0).sum())
+        return (f"Bars of the next-character probabilities: the likeliest is {float(probs.max()):.2f}, "
+                f"{kept} characters can be drawn; below them, the sampled continuation.")
+
     return Explorer(draw, {"temperature": list(temperatures), "top_k": list(top_ks)},
-                    initial={"top_k": top_ks[-1]},
+                    initial={"top_k": top_ks[-1]}, title="Sampling with temperature and top-k",
+                    kinds={"top_k": "buttons"}, describe=describe,
                     labels={"temperature": "temperature T", "top_k": "top-k"}, figsize=figsize)

@@ -176,8 +176,9 @@ STEP_NAMES = ("1 scores", "2 weights", "3 output")
 def step_explorer(example: WorkedExample | None = None) -> Explorer:
     """An explorer that reveals the worked example one step at a time.
 
-    Controls: ``step`` (1 scores, 2 weights, 3 output) and ``query`` (which
-    row to highlight). Panels of steps not reached yet are left blank.
+    Controls: ``step`` (1 scores, 2 weights, 3 output; a slider with a play
+    button) and ``query`` (which row to highlight; a button per token). Panels
+    of steps not reached yet are left blank.
     """
     example = worked_example() if example is None else example
     if not isinstance(example, WorkedExample):
@@ -207,7 +208,15 @@ def step_explorer(example: WorkedExample | None = None) -> Explorer:
         fig.suptitle(f"query '{example.tokens[query]}': weights [{weights}]" if reached > 1 else
                      f"query '{example.tokens[query]}': compare it with every key", fontsize=10)
 
+    def describe(params: dict) -> str:
+        weights = ", ".join(f"{float(w):.2f}" for w in example.weights[params["query"]])
+        return (f"Steps 1 to {STEP_NAMES.index(params['step']) + 1} for the query '{example.tokens[params['query']]}', "
+                f"whose weights are [{weights}].")
+
+    # The step is a slider with a play button; the query is one of the tokens, so buttons that name them.
     return Explorer(
         draw, {"step": list(STEP_NAMES), "query": rows}, initial={"step": STEP_NAMES[0], "query": 0},
-        labels={"step": "step", "query": "query row"}, figsize=(8.0, 3.0),
+        labels={"step": "step", "query": "query"}, figsize=(6.8, 2.8), title="Step through the algorithm",
+        kinds={"step": "slider", "query": "buttons"}, play="step", value_labels={"query": list(example.tokens)},
+        describe=describe,
     )

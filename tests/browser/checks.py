@@ -4,7 +4,7 @@ Used by the browser tests: serve a built ``_build/html`` on 127.0.0.1, open each
 page in headless Chromium with every request outside localhost aborted, and
 collect what went wrong (console errors, failed or external requests, untypeset
 math, undrawn mermaid diagrams, widget placeholders, broken images, explorers
-that do not respond).
+that have no accessible name or live region or do not respond: ``explorer_checks.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .explorer_checks import accessibility_problems, move_explorer
 from .layout import desktop_problems, phone_problems
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -228,6 +229,7 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
         report.screenshot = shots / f"{stem}.png"
         page.screenshot(path=str(report.screenshot), full_page=True)
         for index in range(report.explorers):
+            problems += accessibility_problems(page, index)
             if move_explorer(page, index, problems):
                 report.explorers_moved += 1
                 explorer = page.locator(".attn-explorer").nth(index)
@@ -249,34 +251,3 @@ def _settle(page, timeout_ms: int = 3_000) -> None:
         page.wait_for_load_state("networkidle", timeout=timeout_ms)
     except Exception:  # noqa: BLE001 - best effort only: the checks below do their own waiting
         pass
-
-
-def move_explorer(page, index: int, problems: list[str]) -> bool:
-    """Move the first control of explorer ``index`` like a reader (keyboard) and check the figure changes."""
-    explorer = page.locator(".attn-explorer").nth(index)
-    control = explorer.locator("input.explorer-control").first
-    figure = explorer.locator("img.explorer-frame")
-    if control.count() == 0 or figure.count() == 0:
-        problems.append(f"explorer {index}: no control or no figure")
-        return False
-    control.scroll_into_view_if_needed()
-    before_src = figure.get_attribute("src")
-    before_label = control.evaluate("el => el.nextElementSibling && el.nextElementSibling.textContent")
-    value, maximum = int(control.input_value()), int(control.get_attribute("max"))
-    control.focus()
-    control.press("ArrowLeft" if value == maximum else "ArrowRight")
-    after_src = figure.get_attribute("src")
-    after_label = control.evaluate("el => el.nextElementSibling && el.nextElementSibling.textContent")
-    if int(control.input_value()) == value:
-        problems.append(f"explorer {index}: the control did not move")
-        return False
-    if after_src == before_src:
-        problems.append(f"explorer {index}: moving the control did not change the figure")
-        return False
-    if after_label == before_label:
-        problems.append(f"explorer {index}: the value label did not follow the control")
-    loaded = figure.evaluate("img => img.decode().then(() => img.naturalWidth)")
-    if not loaded:
-        problems.append(f"explorer {index}: the new frame did not load")
-        return False
-    return True

@@ -16,7 +16,8 @@ _DESKTOP = """(minScale) => {
   const main = document.querySelector('main') || document.body;
   for (const img of main.querySelectorAll('img')) {
     if (!img.naturalWidth) continue;  // reported as "did not load" elsewhere
-    const drawn = parseFloat(img.style.width) || img.naturalWidth;  // 2x PNGs carry their display width
+    // 2x PNGs carry their display width (a style width, or the explorer's width attribute)
+    const drawn = parseFloat(img.style.width) || parseFloat(img.getAttribute('width')) || img.naturalWidth;
     const shown = img.getBoundingClientRect().width;
     const name = (img.getAttribute('alt') || img.currentSrc).slice(0, 60);
     if (shown > 0 && shown / drawn < minScale) {

@@ -23,17 +23,28 @@ BROKEN = f"""<!doctype html><html><head><meta charset="utf-8">
   <label>k: <input type="range" class="explorer-control" min="0" max="2" value="1"><output>1</output></label>
   <img class="explorer-frame" src="{PNG_1PX}">
 </div>
+<div class="attn-explorer" id="e3" role="group" aria-label="Interactive: mute">
+  <label>k: <input type="range" class="explorer-control" min="0" max="1" value="0"></label>
+  <img class="explorer-frame" src="{PNG_1PX}" alt="k: a">
+  <div aria-live="polite">k: a</div>
+  <script>(function(){{var root=document.getElementById('e3');var frames=['{PNG_1PX}','{PNG_1PX}#b'];
+  var el=root.querySelector('input');el.addEventListener('input',function(){{
+  root.querySelector('img').src=frames[Number(el.value)];}});}})();</script>
+</div>
 </body></html>
 """
 
 GOOD = f"""<!doctype html><html><head><meta charset="utf-8"></head><body>
 <p>No math, no diagrams.</p>
-<div class="attn-explorer" id="e2">
+<div class="attn-explorer" id="e2" role="group" aria-labelledby="e2-title">
+  <p id="e2-title">Interactive: one control</p>
   <label>k: <input type="range" class="explorer-control" min="0" max="1" value="0"><output>a</output></label>
-  <img class="explorer-frame" src="{PNG_1PX}" alt="frame k = a">
+  <img class="explorer-frame" src="{PNG_1PX}" alt="A dot (k: a)">
+  <div aria-live="polite">k: a</div>
   <script>(function(){{var root=document.getElementById('e2');var frames=['{PNG_1PX}','{PNG_1PX}#b'];
   var el=root.querySelector('input');el.addEventListener('input',function(){{
-  el.nextElementSibling.textContent=['a','b'][Number(el.value)];
+  var text=['a','b'][Number(el.value)];el.nextElementSibling.textContent=text;
+  root.querySelector('[aria-live]').textContent='k: '+text;root.querySelector('img').alt='A dot (k: '+text+')';
   root.querySelector('img').src=frames[Number(el.value)];}});}})();</script>
 </div>
 </body></html>
@@ -55,7 +66,12 @@ def test_a_broken_page_fails_every_check(tmp_path, browser):
     assert "ipywidgets view(s) with no kernel-free HTML" in text
     assert "widget placeholder text on the page: 'Loading widget'" in text
     assert "explorer 0: moving the control did not change the figure" in text
-    assert report.explorers == 1 and report.explorers_moved == 0
+    assert "explorer 0: no accessible name (aria-label, or aria-labelledby with text)" in text
+    assert "explorer 0: no aria-live region announcing the frame's values" in text
+    assert "explorer 1: no accessible name" not in text and "explorer 1: no aria-live" not in text
+    assert "explorer 1: the values announced did not follow the control" in text
+    assert "explorer 1: the figure's alt text does not describe the new frame ('k: a')" in text
+    assert report.explorers == 2 and report.explorers_moved == 1
 
 
 def test_a_good_page_passes_and_its_explorer_moves(tmp_path, browser):

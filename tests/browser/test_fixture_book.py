@@ -62,6 +62,33 @@ CELLS = [
         "    ax.set_title(f'scale = {scale}')\n\n"
         "Explorer(draw, {'scale': [0.5, 1.0, 2.0]}, figsize=(4, 2.5))",
     ),
+    # The finished card: buttons for a category, a play button on a step, live numbers, a live-only control.
+    (
+        "code",
+        "TOKENS = ['the', 'cat', 'sat']\n"
+        "SCORES = np.array([[2.0, 0.5, -1.0], [0.3, 2.5, 1.0], [-0.5, 1.2, 1.8]])\n\n\n"
+        "def weights(query, temperature, step):\n"
+        "    scores = SCORES[query] * step / 3 / temperature\n"
+        "    return np.exp(scores) / np.exp(scores).sum()\n\n\n"
+        "def draw_weights(fig, query, temperature, step, uniform):\n"
+        "    ax = fig.subplots()\n"
+        "    ax.bar(TOKENS, weights(query, temperature, step), color='tab:orange')\n"
+        "    if uniform:\n"
+        "        ax.axhline(1 / 3, color='0.5', ls='--')\n"
+        "    ax.set(ylim=(0, 1), xlabel='key', ylabel='weight',\n"
+        "           title=f'query {TOKENS[query]!r}, T = {temperature:g}')\n\n\n"
+        "Explorer(\n"
+        "    draw_weights, {'query': [0, 1, 2], 'temperature': [0.5, 1.0, 2.0], 'step': [1, 2, 3, 4], "
+        "'uniform': [True, False]},\n"
+        "    title='Weights of one query', labels={'temperature': 'temperature T', 'uniform': 'uniform line'},\n"
+        "    kinds={'query': 'buttons'}, value_labels={'query': TOKENS}, play='step',\n"
+        "    static=['query', 'temperature', 'step'], initial={'temperature': 1.0},\n"
+        "    readout=lambda p: dict(zip(TOKENS, weights(p['query'], p['temperature'], p['step']).round(3))),\n"
+        "    describe=lambda p: f\"The largest weight is on {TOKENS[int(weights(p['query'], p['temperature'], "
+        "p['step']).argmax())]!r}.\",\n"
+        "    figsize=(4, 2.6),\n"
+        ")",
+    ),
 ]
 
 
@@ -115,7 +142,7 @@ def test_fixture_pages_render_offline_and_explorer_responds(fixture_book, browse
     intro, explore = reports["book/intro.html"], reports["book/explore.html"]
     assert intro.math >= 2 and intro.mermaid == 2
     assert explore.math >= 1 and explore.images >= 2
-    assert explore.explorers == 1 and explore.explorers_moved == 1
+    assert explore.explorers == 2 and explore.explorers_moved == 2
 
 
 def test_fixture_book_works_from_file_urls(fixture_book, browser):
@@ -126,6 +153,41 @@ def test_fixture_book_works_from_file_urls(fixture_book, browser):
             report = check_page(context, (fixture_book / page).as_uri(), page, SHOTS / "fixture-file")
             assert not report.problems, f"{page} from file://:\n  " + "\n  ".join(report.problems)
             assert report.math >= 1
-        assert report.explorers_moved == 1
+        assert report.explorers_moved == 2
+    finally:
+        context.close()
+
+
+#: WCAG 2 relative luminance and contrast ratio of the card's text and of the chosen button's label.
+_COLOURS = """card => {
+  const linear = v => (v /= 255) <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  const lum = c => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(linear);
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const contrast = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+  const host = card.closest('.cell_output .text_html') || card.parentElement;
+  const style = getComputedStyle(card), chosen = getComputedStyle(card.querySelector('input:checked + span'));
+  return {background: lum(style.backgroundColor), text: contrast(style.color, style.backgroundColor),
+          chosen: contrast(chosen.color, chosen.backgroundColor), host: getComputedStyle(host).backgroundColor};
+}"""
+
+
+@pytest.mark.parametrize(("theme", "width"), [("light", 1280), ("dark", 1280), ("light", 390), ("dark", 390)])
+def test_fixture_explorer_card_follows_the_theme_and_fits_a_phone(fixture_book, browser, theme, width):
+    context = new_context(browser)
+    context.add_init_script(f"localStorage.setItem('theme', '{theme}'); localStorage.setItem('mode', '{theme}');")
+    try:
+        with serve(fixture_book) as base:
+            page = context.new_page()
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(base + "book/explore.html", wait_until="load")
+            assert page.evaluate("document.documentElement.dataset.theme") == theme
+            card = page.get_by_role("group", name="Interactive: Weights of one query")
+            colours = card.evaluate(_COLOURS)
+            card.screenshot(path=str(SHOTS / "fixture" / f"explorer-card-{theme}-{width}.png"))
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            # dark: a dark card, not a light box around it (the theme's default for HTML outputs)
+            assert colours["background"] < 0.05 if theme == "dark" else colours["background"] > 0.9
+            assert colours["host"] in ("rgba(0, 0, 0, 0)", "transparent")
+            assert colours["text"] >= 4.5 and colours["chosen"] >= 4.5, colours  # WCAG AA contrast
     finally:
         context.close()

@@ -171,6 +171,16 @@ def test_query_explorer_shows_the_weighted_average():
     assert [t.get_text() for t in bars.get_xticklabels()][0] == "k0\nv=1"
 
 
+def test_query_explorer_alt_text_names_the_heaviest_key_and_the_output():
+    explorer = query_explorer()
+    keys, values = explorer.draw.keywords["keys"], explorer.draw.keywords["values"]
+    output, weights = soft_lookup(torch.tensor([[1.0, 1.0]]), keys, values[:, None], temperature=0.5)
+    top = int(weights[0].argmax())
+    assert explorer.alt_text({"x": 1.0, "y": 1.0}).endswith(
+        f"is on k{top}; the output is {float(output):.2f}.")
+    assert "Held at temperature T = 0.5 here" in explorer.static_html()  # live-only control, named in the book
+
+
 def test_query_explorer_precomputes_one_frame_per_grid_point():
     explorer = query_explorer(x_values=(-1.0, 0.0, 1.0), y_values=(0.0, 1.0))
     assert len(explorer.frames()) == 6

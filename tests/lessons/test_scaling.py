@@ -81,6 +81,9 @@ def test_bad_inputs(call, exc, msg):
 def test_temperature_explorer_redraws_when_sliders_move(move_slider):
     explorer = temperature_explorer()
     assert len(explorer.frames()) == 15
+    # What the figure's title says (T = 1, dₖ), not "1.0" or TeX's d_k.
+    assert explorer.display_value("temperature", 1.0) == "1" and explorer.labels["d_k"] == "dₖ"
+    assert explorer.summary({"d_k": 8, "temperature": 4.0}) == "dₖ: 8, temperature T: 4"
     box = explorer.widget()
     for name, value in (("d_k", 512), ("temperature", 0.25)):
         before, after = move_slider(box, name, value)

@@ -110,6 +110,9 @@ def test_spotlight_keeps_the_top_patch_and_dims_the_rest(scene):
 def test_explorer_redraws_when_the_query_changes(scene, move_slider):
     explorer = scene_explorer(scene)
     assert len(explorer.frames()) == 12
+    assert explorer.kinds == {"color": "buttons", "kind": "buttons", "temperature": "slider"}  # categories: buttons
+    top = float(attention_heatmap(scene, "blue", "square", temperature=0.25).max())
+    assert explorer.alt_text({"color": "blue", "kind": "square"}).endswith(f"the top patch weight is {top:.2f}.")
     box = explorer.widget()
     for name, value in (("color", "blue"), ("kind", "square"), ("temperature", 2.0)):
         before, after = move_slider(box, name, value)

@@ -128,6 +128,11 @@ def test_shape_trace_bad_inputs(kwargs, exc, msg):
 
 def test_step_explorer_redraws_when_sliders_move(move_slider):
     explorer = step_explorer()
+    tokens = list(worked_example().tokens)
+    # The query control names the token the figure outlines, not its row index; the step plays.
+    assert explorer.kinds == {"step": "slider", "query": "buttons"} and explorer.play == "step"
+    assert [explorer.display_value("query", row) for row in range(len(tokens))] == tokens
+    assert f"query '{tokens[2]}'" in explorer.alt_text({"query": 2})
     box = explorer.widget()
     for name, value in (("step", STEP_NAMES[2]), ("query", 2)):
         before, after = move_slider(box, name, value)
