@@ -1,8 +1,8 @@
 """Why attention: the two limits of a recurrent network, measured.
 
-1. **Vanishing gradients.** A vanilla RNN, h_t = tanh(W_hh h_{t-1} + W_xh x_t + b),
-   reaches x_t from h_L only through L - t applications of the recurrent
-   Jacobian diag(1 - h²) W_hh. When its norm is below 1 the gradient shrinks
+1. **Vanishing gradients.** A vanilla RNN, h_t = tanh(h_{t-1} W_hh + x_t W_xh + b) (row vectors,
+   as the code computes it), reaches x_t from h_L only through L - t applications of the recurrent
+   Jacobian diag(1 - h²) W_hhᵀ. When its norm is below 1 the gradient shrinks
    geometrically with the distance (Bengio et al., 1994; Pascanu et al., 2013).
    One self-attention layer connects every position to every other in a single
    step, so its gradient does not decay with distance (Vaswani et al., 2017, §4).
