@@ -45,13 +45,16 @@ except ModuleNotFoundError:
 
 
 def install_spec(root: Path = ROOT) -> str:
-    """``attn-course @ git+<repository.url>@<repository.branch>``, read from ``root/_config.yml``."""
+    """``git+<repository.url>.git@<repository.branch>``, read from ``root/_config.yml``.
+
+    A bare VCS URL rather than ``attn-course @ git+...``: older pips reject that form for some URLs.
+    """
     repository = (yaml.safe_load((root / "_config.yml").read_text()) or {}).get("repository") or {}
     url = str(repository.get("url") or "").rstrip("/")
     if not url.startswith("https://"):
         raise ValueError(f"_config.yml: repository.url must be an https:// URL, got {url!r}")
     branch = repository.get("branch") or "main"
-    return f"attn-course @ git+{url.removesuffix('.git')}.git@{branch}"
+    return f"git+{url.removesuffix('.git')}.git@{branch}"
 
 
 def cell_source(spec: str) -> str:

@@ -56,11 +56,11 @@ def test_diagrams_and_equations_use_the_palette():
         for block in re.findall(r"```mermaid\n(.*?)```", text, re.S):
             for cls, style in re.findall(r"classDef\s+([qkv])\s+(\S+)", block):
                 class_defs.append((name, cls, style))
-        coloured += [(name, colour, letter) for colour, letter in re.findall(r"\\color\[HTML\]\{(\w{6})\}([QKV])", text)]
+        coloured += [(name, colour, letter) for colour, letter in re.findall(r"\\color\{(#\w{6})\}([QKV])", text)]
     assert {cls for _, cls, _ in class_defs} == {"q", "k", "v"}, "the 03 flow chart colours Q, K and V"
     for name, cls, style in class_defs:
         colour = QKV_COLOURS[CLASS_OF[cls]]
         assert f"stroke:{colour}" in style and f"fill:{colour}" in style, (name, cls, style)
     assert {letter for _, _, letter in coloured} == {"Q", "K", "V"}, "the key formula colours Q, K and V"
     for name, colour, letter in coloured:
-        assert f"#{colour}".upper() == QKV_COLOURS[LETTER_OF[letter]].upper(), (name, letter, colour)
+        assert colour.upper() == QKV_COLOURS[LETTER_OF[letter]].upper(), (name, letter, colour)

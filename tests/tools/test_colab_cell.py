@@ -38,9 +38,9 @@ def install_cells(path: Path) -> list[dict]:
 
 def test_the_repository_url_is_read_from_config(tmp_path):
     root = make_book(tmp_path)
-    assert colab_cell.install_spec(root) == "attn-course @ git+https://github.com/someone/attn-course.git@trunk"
+    assert colab_cell.install_spec(root) == "git+https://github.com/someone/attn-course.git@trunk"
     assert colab_cell.install_spec(ROOT).startswith(
-        "attn-course @ git+" + yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"])
+        "git+" + yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"])
     config = yaml.safe_load((root / "_config.yml").read_text())
     config["repository"]["url"] = "attn-course/attn-course"
     (root / "_config.yml").write_text(yaml.safe_dump(config))
@@ -96,7 +96,7 @@ def run_cell(source: str, colab: bool, monkeypatch) -> tuple[str, list]:
 
 
 def test_the_cell_does_nothing_and_prints_nothing_unless_colab_lacks_the_package(monkeypatch):
-    source = colab_cell.cell_source("attn-course @ git+https://example.invalid/x.git@main")
+    source = colab_cell.cell_source("git+https://example.invalid/x.git@main")
     assert run_cell(source, colab=False, monkeypatch=monkeypatch) == ("", [])  # local, Binder, nbval, the book
     assert run_cell(source, colab=True, monkeypatch=monkeypatch) == ("", [])  # Colab, package already there
     monkeypatch.setitem(sys.modules, "attn_course", None)  # `import attn_course` now raises ModuleNotFoundError
@@ -105,7 +105,7 @@ def test_the_cell_does_nothing_and_prints_nothing_unless_colab_lacks_the_package
     ((args, kwargs),) = calls
     assert output == "" and kwargs == {"check": True}
     assert args[0][1:] == ["-m", "pip", "install", "--quiet", "--no-deps",
-                           "attn-course @ git+https://example.invalid/x.git@main"]
+                           "git+https://example.invalid/x.git@main"]
 
 
 #: What Colab already has and the package imports: the runtime dependencies, at the pinned versions.
@@ -128,9 +128,11 @@ def test_the_cell_installs_the_package_in_a_clean_venv(tmp_path):
     missing = subprocess.run([str(python), "-c", "import attn_course"], capture_output=True, text=True, env=env,
                              cwd=tmp_path)
     assert "No module named 'attn_course'" in missing.stderr
-    subprocess.run(["git", "clone", "--quiet", "--depth", "1", f"file://{ROOT}", str(repo)], check=True)
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(repo)], check=True)  # committed HEAD, full history
     spec = colab_cell.install_spec(ROOT)
-    local = f"attn-course @ git+file://{repo}@HEAD"
+    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    local = f"git+file://{repo}@{commit}"
     source = colab_cell.cell_source(spec).replace(repr(spec), repr(local))
     assert repr(local) in source
     runner = ("import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\n"
