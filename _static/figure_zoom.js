@@ -41,13 +41,17 @@
 
   function wrap() {
     document.querySelectorAll(SELECTOR).forEach(function (img) {
-      if (img.closest(".attn-explorer") || img.closest("a")) return;
-      var link = document.createElement("a");
-      link.className = "figure-zoom";
-      link.href = img.currentSrc || img.src;
+      if (img.closest(".attn-explorer")) return;
+      var link = img.closest("a");
+      if (link && !link.classList.contains("image-reference")) return;  // a link somewhere else: leave it
+      if (!link) {  // Sphinx already links a sized figure to its file ("image-reference"): reuse that link
+        link = document.createElement("a");
+        link.href = img.currentSrc || img.src;
+        img.parentNode.insertBefore(link, img);
+        link.appendChild(img);
+      }
+      link.classList.add("figure-zoom");
       link.setAttribute("aria-label", "Open at full size: " + (img.alt || "figure"));
-      img.parentNode.insertBefore(link, img);
-      link.appendChild(img);
       link.addEventListener("click", function (event) {
         if (typeof HTMLDialogElement === "undefined" || event.ctrlKey || event.metaKey || event.shiftKey) return;
         event.preventDefault();

@@ -3,8 +3,8 @@
 Loaded through ``sphinx.local_extensions`` in ``_config.yml``. The pages are English
 (``<html lang="en">``), but the glossary gives every term in Chinese too, and the source article
 is Chinese. Without a language tag a screen reader reads 注意力 with English rules, and the
-browser may pick a Japanese glyph variant. This wraps every run of Chinese characters in a page's
-body in ``<span lang="zh-Hans">``; ``_static/course.css`` gives ``:lang(zh)`` a CJK font stack.
+browser may pick a Japanese glyph variant. When the build finishes, this wraps every run of
+Chinese characters in the ``<body>`` of every page in ``<span lang="zh-Hans">``; ``_static/course.css`` gives ``:lang(zh)`` a CJK font stack.
 
 Text inside tags (attributes), ``<script>``, ``<style>``, ``<pre>`` and ``<textarea>`` is left alone.
 """
@@ -12,6 +12,7 @@ Text inside tags (attributes), ``<script>``, ``<style>``, ``<pre>`` and ``<texta
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -41,11 +42,21 @@ def tag_chinese(html: str) -> str:
     return "".join(out)
 
 
-def mark_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    if "body" in context and isinstance(context["body"], str):
-        context["body"] = tag_chinese(context["body"])
+def mark_pages(app: Sphinx, exception: Exception | None) -> None:
+    """Tag the ``<body>`` of every written page: the article, and the titles the theme repeats
+    (navigation, previous/next links, the print header). ``<head>`` (the ``<title>``) stays as it is."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        start = text.find("<body")
+        if start < 0 or not CJK_RUN.search(text, start):
+            continue
+        tagged = text[:start] + tag_chinese(text[start:])
+        if tagged != text:
+            path.write_text(tagged, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.connect("html-page-context", mark_page)
+    app.connect("build-finished", mark_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

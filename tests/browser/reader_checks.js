@@ -45,7 +45,8 @@ function diagramSizes(minScale, minTextPx) {
 
 function diagramContrast(minContrast) {
   const problems = [];
-  const page = parseColour(getComputedStyle(document.body).backgroundColor) || {r: 255, g: 255, b: 255, a: 1};
+  const white = {r: 255, g: 255, b: 255, a: 1};  // the canvas under a transparent page
+  const page = over(parseColour(getComputedStyle(document.body).backgroundColor), white);
   const shapeOf = g => g.querySelector('rect, polygon, circle, ellipse, path');
   const fillOf = (shape, behind) => {
     const s = getComputedStyle(shape);
@@ -90,18 +91,20 @@ function diagramContrast(minContrast) {
   return problems;
 }
 
+// The search boxes and buttons on screen: [in the page's chrome, in the article (the search page's form)].
 function visibleSearch() {
-  const seen = [];
+  const chrome = [], article = [];
   document.querySelectorAll('.search-button-field, .search-button, form.bd-search input, input[type=search]')
     .forEach(el => {
       if (el.closest('dialog:not([open])')) return;
       const r = el.getBoundingClientRect();
       const s = getComputedStyle(el);
       if (r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && r.right > 0 && r.left < window.innerWidth) {
-        seen.push(`${el.tagName.toLowerCase()}.${el.className.split(' ').slice(0, 2).join('.')}`);
+        (el.closest('main') ? article : chrome)
+          .push(`${el.tagName.toLowerCase()}.${el.className.split(' ').slice(0, 2).join('.')}`);
       }
     });
-  return seen;
+  return [chrome, article];
 }
 
 function untaggedChinese() {
@@ -118,7 +121,7 @@ function untaggedChinese() {
 function tablesOffScreen() {
   const found = [];
   document.querySelectorAll('main table').forEach(table => {
-    if (table.closest('.tag_allow-scroll')) return;
+    if (table.closest('.cell_output')) return;  // result tables may scroll in their own box on a phone
     const box = table.getBoundingClientRect();
     const scroller = table.closest('.pst-scrollable-table-container') || table.parentElement;
     if (box.right > window.innerWidth + 1 || scroller.scrollWidth > scroller.clientWidth + 1) {
