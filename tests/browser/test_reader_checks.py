@@ -28,14 +28,16 @@ const draw = async () => {{
   const dark = document.documentElement.dataset.theme === 'dark';
   mermaid.initialize({{startOnLoad: false, theme: dark ? 'dark' : 'default', flowchart: {{useMaxWidth: false}}}});
   const el = document.querySelector('.mermaid');
-  if (!el.dataset.src) el.dataset.src = el.textContent; else {{ el.removeAttribute('data-processed'); el.textContent = el.dataset.src; }}
+  if (!el.dataset.src) el.dataset.src = el.textContent;
+  else {{ el.removeAttribute('data-processed'); el.textContent = el.dataset.src; }}
   await mermaid.run({{nodes: [el]}});
 }};
 draw();
 new MutationObserver(draw).observe(document.documentElement, {{attributes: true, attributeFilter: ['data-theme']}});
 </script></body></html>"""
 
-BAD = dict(style="body{width:600px} pre.mermaid > svg {width:100% !important;height:auto}",
+BAD = dict(style="body{width:600px} pre.mermaid > svg {width:100% !important;height:auto}"
+                 " html[data-theme=dark] pre.mermaid > svg {filter: invert(.82)}",  # as pydata-sphinx-theme does
            extra='<div class="search-button-field" style="width:80px;height:20px">Search again</div>',
            ghost="fill:#1e1e1e,color:#333333,stroke:#1a1a1a", tagged="", cell="x" * 120,
            figure='<div class="cell_output"><img alt="a plot" src="figure.png"></div>', zoom="")
@@ -76,6 +78,7 @@ def test_a_bad_page_fails_every_reader_check(tmp_path, browser):
     assert "diagram in light mode: diagram 0: node text on its fill contrast" in text
     assert "diagram in dark mode: diagram 0: node text on its fill contrast" in text
     assert "diagram in dark mode: diagram 0: node border on the page" in text
+    assert "diagram in dark mode: diagram 0: drawn through a CSS filter (invert(0.82))" in text
     assert "2 search boxes on screen" in text
     assert "Chinese text without lang=zh: '术语表 is the glossary.'" in text
     assert "table wider than the screen" in text

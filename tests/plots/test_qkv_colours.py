@@ -31,7 +31,8 @@ def book_texts() -> dict[str, str]:
     texts = {str(p.relative_to(ROOT)): p.read_text() for p in sorted((ROOT / "book").glob("*.md"))}
     for path in sorted((ROOT / "book").glob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]
-        texts[str(path.relative_to(ROOT))] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+        texts[str(path.relative_to(ROOT))] = "\n".join(markdown)
     return texts
 
 
