@@ -4,8 +4,10 @@
     .venv/bin/python tools/launch_requirements.py --check  # exit 1 if it is out of date
 
 The launch buttons open a chapter on Binder (which installs this file, then
-``binder/postBuild`` installs ``attn_course`` itself) or on Colab (the first
-cell of a chapter, or the reader, runs ``pip install -r`` on it). The list is
+``binder/postBuild`` installs ``attn_course`` itself). On Colab, the first code
+cell of a chapter installs ``attn_course`` alone (``tools/colab_cell.py``), since
+Colab has its runtime dependencies; a reader who wants the tested versions there
+runs ``pip install -r`` on this file. The list is
 the package's runtime dependencies from pyproject.toml and everything they
 require, each at the version constraints.txt pins, except the kernel-side
 packages every Jupyter front end already brings (``ipython``, ``traitlets``,

@@ -8,6 +8,7 @@ One convention (:mod:`._axes`): data first, keyword ``ax=None``, the ``Figure`` 
 - :mod:`.bars`: a distribution over tokens, most likely first;
 - :func:`shared_colorbar`: one colourbar for compared panels drawn on one scale;
 - :mod:`.style`: :func:`use_book_style` and :data:`COLUMN_WIDTH`, figures drawn for the book's text column;
+  :data:`QKV_COLOURS`, the one colour each of queries, keys and values;
 - :mod:`.explorer`: :class:`Explorer`, a figure driven by sliders, live in Jupyter and kernel-free in the book.
 """
 
@@ -17,11 +18,12 @@ from .curves import plot_accuracy_by_length, plot_table1
 from .explorer import Explorer
 from .heatmaps import plot_attention, plot_attention_panels, plot_mask, plot_score_surface
 from .overlays import plot_patch_attention, plot_scene_attention, plot_spectrogram_attention, plot_word_weights
-from .style import COLUMN_WIDTH, use_book_style
+from .style import COLUMN_WIDTH, QKV_COLOURS, use_book_style
 
 __all__ = [
     "COLUMN_WIDTH",
     "Explorer",
+    "QKV_COLOURS",
     "plot_accuracy_by_length",
     "plot_attention",
     "plot_attention_panels",

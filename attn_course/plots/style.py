@@ -14,6 +14,11 @@ COLUMN_WIDTH = 6.8
 SCREEN_DPI = 100
 #: Smallest font size, in points, that stays >= 11 px on screen at SCREEN_DPI.
 MIN_FONT_PT = 8
+#: One colour each for queries, keys and values, used alike in figures, the chapters' mermaid
+#: diagrams (``classDef q/k/v``) and the key formula (``{\color{#D55E00}Q}`` in MathJax). Okabe-Ito colours
+#: (distinguishable with colour-blindness), each with a contrast ratio >= 3 against both the book's
+#: light (#ffffff) and dark (#121212) backgrounds.
+QKV_COLOURS = {"query": "#D55E00", "key": "#0072B2", "value": "#009E73"}
 
 
 def use_book_style() -> None:

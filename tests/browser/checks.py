@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from .explorer_checks import accessibility_problems, move_explorer
 from .layout import desktop_problems, phone_problems
+from .reader_checks import chinese_problems, diagram_problems, phone_zoom_problems, search_problems
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = [
@@ -222,6 +223,7 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
         problems += [f"image did not load: {i['src']}" for i in images if not i["complete"] or i["width"] == 0]
 
         problems += desktop_problems(page)  # figures, outputs and titles at 1280 px (tests/browser/layout.py)
+        problems += diagram_problems(page) + search_problems(page) + chinese_problems(page)  # reader_checks.py
 
         report.explorers = page.locator(".attn-explorer").count()
         shots.mkdir(parents=True, exist_ok=True)
@@ -235,6 +237,7 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
                 explorer = page.locator(".attn-explorer").nth(index)
                 explorer.screenshot(path=str(shots / f"{stem}__explorer{index}-moved.png"))
         problems += phone_problems(page)  # last: it resizes the page
+        problems += search_problems(page) + phone_zoom_problems(page)
         page.screenshot(path=str(shots / f"{stem}__phone.png"), full_page=False)
     except Exception as error:  # noqa: BLE001 - a page that cannot be checked is a failure
         problems.append(f"page could not be checked: {type(error).__name__}: {error}")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
 from .checks import book_pages, check_page, new_context, serve
 from .conftest import ROOT, SHOTS, build_book
@@ -97,6 +98,7 @@ def fixture_book(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("fixture-book")
     shutil.copy(ROOT / "_config.yml", root / "_config.yml")
     shutil.copy(ROOT / "references.bib", root / "references.bib")
+    shutil.copytree(ROOT / "_static", root / "_static")  # the course's CSS and figure zoom
     (root / "tools").symlink_to(ROOT / "tools", target_is_directory=True)
     (root / "_toc.yml").write_text(TOC)
     (root / "book").mkdir()
@@ -124,10 +126,13 @@ def test_fixture_build_executes_without_widget_state(fixture_book):
 
 def test_fixture_notebook_page_has_launch_and_download_buttons(fixture_book):
     page = (fixture_book / "book" / "explore.html").read_text()
-    assert "https://mybinder.org/v2/gh/attn-course/attn-course/main?urlpath=lab/tree/book/explore.ipynb" in page
-    assert "https://colab.research.google.com/github/attn-course/attn-course/blob/main/book/explore.ipynb" in page
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]  # the URL is defined there only
+    url, branch = repository["url"].rstrip("/"), repository["branch"]
+    owner_name = url.removeprefix("https://github.com/")
+    assert f"https://mybinder.org/v2/gh/{owner_name}/{branch}?urlpath=lab/tree/book/explore.ipynb" in page
+    assert f"https://colab.research.google.com/github/{owner_name}/blob/{branch}/book/explore.ipynb" in page
     assert 'href="../_sources/book/explore.ipynb"' in page
-    assert 'href="https://github.com/attn-course/attn-course"' in page
+    assert f'href="{url}"' in page
 
 
 def test_fixture_pages_render_offline_and_explorer_responds(fixture_book, browser):

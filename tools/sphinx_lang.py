@@ -1,0 +1,63 @@
+"""Sphinx extension: Chinese text in the book is marked up as Chinese.
+
+Loaded through ``sphinx.local_extensions`` in ``_config.yml``. The pages are English
+(``<html lang="en">``), but the glossary gives every term in Chinese too, and the source article
+is Chinese. Without a language tag a screen reader reads 注意力 with English rules, and the
+browser may pick a Japanese glyph variant. When the build finishes, this wraps every run of
+Chinese characters in the ``<body>`` of every page in ``<span lang="zh-Hans">``;
+``_static/course.css`` gives ``:lang(zh)`` a CJK font stack.
+
+Text inside tags (attributes), ``<script>``, ``<style>``, ``<pre>`` and ``<textarea>`` is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+#: Simplified Chinese, as the glossary writes it (简体中文).
+LANG = "zh-Hans"
+#: CJK ideographs (with extension A and compatibility ideographs) and CJK punctuation, and the
+#: full-width forms, with the spaces and middle dots between them inside a run.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+CJK_RUN = re.compile(f"[{_CJK}](?:[{_CJK}\u00b7 ]*[{_CJK}])?")
+_TAG = re.compile(r"(<[^>]*>)")
+_RAW = re.compile(r"<(/?)(script|style|pre|textarea)\b", re.IGNORECASE)
+
+
+def tag_chinese(html: str) -> str:
+    """``html`` with each run of Chinese text outside tags and raw elements in a ``lang`` span."""
+    out, raw_depth, opened = [], 0, f'<span lang="{LANG}">'
+    for part in _TAG.split(html):
+        if part.startswith("<"):
+            if match := _RAW.match(part):
+                raw_depth = max(0, raw_depth + (-1 if match.group(1) else 1))
+            out.append(part)
+        elif raw_depth or not CJK_RUN.search(part) or (out and out[-1] == opened):  # already tagged
+            out.append(part)
+        else:
+            out.append(CJK_RUN.sub(lambda m: f'<span lang="{LANG}">{m.group(0)}</span>', part))
+    return "".join(out)
+
+
+def mark_pages(app: Sphinx, exception: Exception | None) -> None:
+    """Tag the ``<body>`` of every written page: the article, and the titles the theme repeats
+    (navigation, previous/next links, the print header). ``<head>`` (the ``<title>``) stays as it is."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        start = text.find("<body")
+        if start < 0 or not CJK_RUN.search(text, start):
+            continue
+        tagged = text[:start] + tag_chinese(text[start:])
+        if tagged != text:
+            path.write_text(tagged, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("build-finished", mark_pages)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
