@@ -35,6 +35,15 @@ _DESKTOP = """(minScale) => {
                     + pre.textContent.trim().split('\\n')[0].slice(0, 60));
     }
   }
+  const column = (main.querySelector('article') || main).getBoundingClientRect();
+  for (const table of main.querySelectorAll('.cell_output table')) {
+    if (table.closest('.tag_allow-scroll')) continue;
+    const box = table.getBoundingClientRect();
+    if (box.width > 0 && box.right > column.right + 1) {
+      problems.push(`result table wider than the column (${Math.round(box.width)} px, ends ${Math.round(box.right - column.right)} px past it): `
+                    + (table.caption ? table.caption.textContent : table.textContent).trim().slice(0, 60));
+    }
+  }
   const texts = [['page title', document.title]];
   for (const el of document.querySelectorAll('h1, h2, h3, h4, nav a, .prev-next-area a, main a.reference')) {
     if (/^https?:\\/\\//.test(el.textContent.trim())) continue;  // a printed URL is not a title
