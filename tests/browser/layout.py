@@ -40,7 +40,8 @@ _DESKTOP = """(minScale) => {
     if (table.closest('.tag_allow-scroll')) continue;
     const box = table.getBoundingClientRect();
     if (box.width > 0 && box.right > column.right + 1) {
-      problems.push(`result table wider than the column (${Math.round(box.width)} px, ends ${Math.round(box.right - column.right)} px past it): `
+      const past = Math.round(box.right - column.right);
+      problems.push(`result table wider than the column (${Math.round(box.width)} px, ends ${past} px past it): `
                     + (table.caption ? table.caption.textContent : table.textContent).trim().slice(0, 60));
     }
   }
