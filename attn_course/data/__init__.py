@@ -2,7 +2,8 @@
 
 One module per domain: :mod:`.dates` (translation), :mod:`.sentiment`
 (classification), :mod:`.shapes` (vision), :mod:`.audio` (speech),
-:mod:`.reversal` (the tiny Transformer's task). Every
+:mod:`.reversal` (the tiny Transformer's task), :mod:`.spelling` (NATO-alphabet
+call signs, the bottleneck's long inputs). Every
 generator takes a seed or a ``torch.Generator``.
 """
 
@@ -11,15 +12,18 @@ from .dates import DATE_FORMATS, date_pairs, date_split, date_vocabs, encode_dat
 from .reversal import reversal_batch
 from .sentiment import Sentence, encode_sentences, sentiment_label, sentiment_sentences, sentiment_vocab
 from .shapes import SHAPES, draw_shape, shape_images
-from .vocab import Vocab
+from .spelling import NATO_ALPHABET, call_signs, spell, spelling_pairs, spelling_vocabs
+from .vocab import Vocab, length_batches
 
 __all__ = [
     "DATE_FORMATS",
     "KEYWORDS",
+    "NATO_ALPHABET",
     "SHAPES",
     "AudioConfig",
     "Sentence",
     "Vocab",
+    "call_signs",
     "date_pairs",
     "date_split",
     "date_vocabs",
@@ -29,6 +33,7 @@ __all__ = [
     "format_date",
     "frame_span",
     "keyword_clips",
+    "length_batches",
     "random_dates",
     "reversal_batch",
     "sentiment_label",
@@ -36,4 +41,7 @@ __all__ = [
     "sentiment_vocab",
     "shape_images",
     "spectrogram",
+    "spell",
+    "spelling_pairs",
+    "spelling_vocabs",
 ]

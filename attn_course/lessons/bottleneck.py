@@ -1,0 +1,139 @@
+"""The fixed-vector bottleneck, measured: accuracy against input length with and without attention.
+
+Cho et al. (2014) found that an RNN encoder-decoder, which reads a sentence
+into one fixed-length vector, translates short sentences well and long ones
+badly; Bahdanau et al. (2015) let the decoder attend to every encoder state
+instead, and its quality held up as sentences grew. Here the task is spelled
+call signs (:mod:`attn_course.data.spelling`): "hotel echo lima lima oscar" ->
+"HELLO". Each extra letter adds about 6 input characters and 4.7 bits that the
+decoder must recover.
+
+The protocol, identical for both models except the one line that differs:
+
+1. data: a test set of call signs drawn first, then ``steps * batch_size``
+   training pairs that never contain a test call sign, sorted by input length
+   into batches (:func:`attn_course.data.length_batches`);
+2. models: :class:`attn_course.models.Seq2Seq` with the same sizes and
+   initialisation seed, ``attention=True`` or ``False`` (without attention the
+   decoder gets the encoder's final summary at every step);
+3. training: the same batches in the same order, Adam with the same
+   learning-rate schedule, the same number of optimisation steps;
+4. evaluation: greedy decoding, **exact match** (the whole call sign right,
+   then ``<eos>``), per bin of input length in characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from .._validation import check_nonnegative_int, check_positive, check_positive_int
+from ..data import length_batches, spelling_pairs, spelling_vocabs
+from ..models import Seq2Seq, accuracy_by_length, seq2seq_loss, train, translate
+
+#: The curve names of :class:`BottleneckResult`, by the value of ``attention``.
+MODEL_NAMES = {True: "with attention", False: "without attention"}
+
+
+@dataclass(frozen=True)
+class BottleneckSetup:
+    """Everything :func:`run_bottleneck` needs besides the seed; the two models share all of it."""
+
+    lengths: range = range(3, 9)  # letters per call sign, half-open: 3 to 8
+    bins: tuple[int, ...] = (10, 20, 30, 40, 50, 72)  # input-length bins [bins[i], bins[i + 1]), characters
+    d_embed: int = 16
+    d_hidden: int = 32  # each GRU; the summary a decoder without attention gets is 2 * d_hidden numbers
+    batch_size: int = 64
+    steps: int = 500  # optimisation steps, the same for both models
+    lr: float = 1e-2  # Adam, falling linearly to final_lr at the last step
+    final_lr: float = 1e-3
+    test_size: int = 1000
+
+    def __post_init__(self) -> None:
+        for name in ("d_embed", "d_hidden", "batch_size", "steps", "test_size"):
+            check_positive_int(name, getattr(self, name))
+        check_positive("lr", self.lr)
+        check_positive("final_lr", self.final_lr)
+        if not isinstance(self.lengths, range) or self.lengths.step != 1 or not self.lengths or self.lengths.start < 1:
+            raise ValueError(f"lengths must be a non-empty range of letter counts >= 1, got {self.lengths!r}")
+        bins = self.bins
+        if len(bins) < 2 or any(not isinstance(b, int) or isinstance(b, bool) for b in bins) or list(bins) != sorted(
+                set(bins)):
+            raise ValueError(f"bins must be at least two increasing ints, got {bins!r}")
+
+
+@dataclass
+class BottleneckResult:
+    """What :func:`run_bottleneck` measured. Curves are keyed by :data:`MODEL_NAMES`."""
+
+    bins: list[int]
+    counts: list[int]  # test call signs per input-length bin
+    accuracy: dict[str, list[float]]  # exact match per bin (NaN for an empty bin)
+    by_letters: dict[str, list[float]]  # exact match per letter count in setup.lengths
+    losses: dict[str, list[float]]  # training loss at every optimisation step
+    steps: int
+    seconds: dict[str, float] = field(default_factory=dict)  # training wall time: volatile, never print it
+    models: dict[str, Seq2Seq] = field(default_factory=dict, repr=False)
+
+
+def bottleneck_data(seed: int, setup: BottleneckSetup) -> tuple[list[tuple[str, str]], torch.Tensor, torch.Tensor]:
+    """Step 1 of the protocol: ``(test pairs, src batches (steps, B, L), tgt batches (steps, B, T))``.
+
+    The test set is drawn first, so it does not depend on ``setup.steps``; no training pair repeats a
+    test call sign.
+    """
+    check_nonnegative_int("seed", seed)
+    generator = torch.Generator().manual_seed(seed)
+    test = spelling_pairs(setup.test_size, generator, lengths=setup.lengths)
+    held_out = {sign for _, sign in test}
+    training = spelling_pairs(setup.steps * setup.batch_size, generator, lengths=setup.lengths, exclude=held_out)
+    source, target = spelling_vocabs()
+    src, tgt = length_batches(training, source, target, setup.batch_size)
+    return test, src, tgt
+
+
+def _batch_loss(model: Seq2Seq, src: torch.Tensor, tgt: torch.Tensor) -> torch.Tensor:
+    """Loss of one premade batch: src (1, B, L_max), tgt (1, B, T_max), cut to the batch's own lengths."""
+    src, tgt = src[0], tgt[0]  # (B, L_max), (B, T_max)
+    width, steps = int((src != 0).sum(1).max()), int((tgt != 0).sum(1).max())
+    return seq2seq_loss(model, src[:, :width], tgt[:, :steps])
+
+
+def run_bottleneck(seed: int = 0, setup: BottleneckSetup | None = None, *,
+                   attention: tuple[bool, ...] = (True, False)) -> BottleneckResult:
+    """Train a :class:`~attn_course.models.Seq2Seq` per value in ``attention`` and measure it by input length.
+
+    ``seed`` fixes the data, the initialisation and the batch order. For a longer budget, pass
+    ``dataclasses.replace(setup, steps=...)``: the test set stays the same.
+    """
+    check_nonnegative_int("seed", seed)
+    setup = BottleneckSetup() if setup is None else setup
+    if not isinstance(setup, BottleneckSetup):
+        raise TypeError(f"setup must be a BottleneckSetup, got {type(setup).__name__}")
+    if not attention or any(not isinstance(a, bool) for a in attention) or len(set(attention)) != len(attention):
+        raise ValueError(f"attention must hold True and/or False, each once, got {attention!r}")
+    test, src, tgt = bottleneck_data(seed, setup)  # pairs; (steps, B, L), (steps, B, T)
+    source, target = spelling_vocabs()
+    texts, references = [s for s, _ in test], [sign for _, sign in test]
+    bins = list(setup.bins)
+    result = BottleneckResult(
+        bins=bins, counts=[sum(lo <= len(t) < hi for t in texts) for lo, hi in zip(bins[:-1], bins[1:], strict=True)],
+        accuracy={}, by_letters={}, losses={}, steps=setup.steps,
+    )
+    for use_attention in attention:
+        name = MODEL_NAMES[use_attention]
+        with torch.random.fork_rng(devices=[]):  # seeded initialisation, the caller's RNG untouched
+            torch.manual_seed(seed)
+            model = Seq2Seq(len(source), len(target), d_embed=setup.d_embed, d_hidden=setup.d_hidden,
+                            attention=use_attention)
+        losses: list[float] = []
+        history = train(model, _batch_loss, (src, tgt), epochs=1, batch_size=1, lr=setup.lr, final_lr=setup.final_lr,
+                        seed=seed, step_callback=losses.append)
+        predictions, _ = translate(model, texts, source, target, max_len=setup.lengths.stop)
+        result.accuracy[name] = accuracy_by_length(texts, predictions, references, bins)
+        counts = list(range(setup.lengths.start, setup.lengths.stop + 1))  # bins of one letter count each
+        result.by_letters[name] = accuracy_by_length(references, predictions, references, counts)
+        result.losses[name], result.seconds[name], result.models[name] = losses, history.seconds, model
+    return result
+
