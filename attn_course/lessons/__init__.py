@@ -8,6 +8,7 @@ Nothing here is imported by ``import attn_course``. The modules, in the order th
 - :mod:`.walkthrough`: the three steps on a worked example, and a shape trace;
 - :mod:`.scaling`: why scores are divided by √d_k; temperature and saturation;
 - :mod:`.naive`: the source article's code, with its bugs, kept to be corrected;
+- :mod:`.bottleneck`: the fixed-vector bottleneck of an encoder-decoder without attention, measured by input length;
 - :mod:`.layer_types`, :mod:`.complexity`: Table 1 of Vaswani et al. (2017), measured;
 - :mod:`.online_softmax_steps`, :mod:`.recall_task`, :mod:`.measure`: the efficiency chapter's demos and yardsticks;
 - :mod:`.model_explorers`: retraining explorers and attention-map browsers over trained models.
