@@ -41,7 +41,7 @@ def main() -> None:
             for name, losses in result.losses.items():
                 tenth = max(1, len(losses) // 10)
                 means = [sum(losses[i : i + tenth]) / tenth for i in range(0, len(losses), tenth)]
-                print(f"  loss, {name:<14}" + " ".join(f"{m:.3f}" for m in means))
+                print(f"  loss, {name}: " + " ".join(f"{m:.3f}" for m in means))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ decoder must get from *somewhere*. Without attention, all of them have to pass
 through the encoder's one fixed-size summary vector: the bottleneck that Cho
 et al. (2014) saw as translation quality falling with sentence length, and that
 Bahdanau et al. (2015) removed with attention. Spelled out, a letter takes
-6.3 characters on average, so eight letters already make a 50-character input.
+6.35 characters on average (a 5.35-letter word and a space), so a seven-letter
+call sign is about 43 characters long.
 
 The words are the ICAO/NATO spellings ("alfa", "juliett", "x-ray"). Call signs
 are uniformly random strings, drawn from a seeded ``torch.Generator``; nothing
@@ -45,17 +46,17 @@ def spell(call_sign: str) -> str:
 
 def _check_lengths(lengths: object) -> range:
     if not isinstance(lengths, range):
-        raise TypeError(f"lengths must be a range of letter counts, e.g. range(3, 9), got {type(lengths).__name__}")
+        raise TypeError(f"lengths must be a range of letter counts, e.g. range(3, 8), got {type(lengths).__name__}")
     if lengths.step != 1 or len(lengths) == 0 or lengths.start < 1:
         raise ValueError(f"lengths must be a non-empty range of counts >= 1 with step 1, got {lengths!r}")
     return lengths
 
 
-def call_signs(n: int, seed: int | torch.Generator, *, lengths: range = range(3, 9),
+def call_signs(n: int, seed: int | torch.Generator, *, lengths: range = range(3, 8),
                exclude: Collection[str] | None = None) -> list[str]:
     """``n`` random call signs: a letter count drawn uniformly from ``lengths``, then that many letters A-Z.
 
-    ``lengths`` is half-open like every range (``range(3, 9)``: 3 to 8 letters). Call signs in
+    ``lengths`` is half-open like every range (``range(3, 8)``: 3 to 7 letters). Call signs in
     ``exclude`` are redrawn, e.g. to keep a test set apart from the training set.
     """
     check_nonnegative_int("n", n)
@@ -77,7 +78,7 @@ def call_signs(n: int, seed: int | torch.Generator, *, lengths: range = range(3,
     return signs
 
 
-def spelling_pairs(n: int, seed: int | torch.Generator, *, lengths: range = range(3, 9),
+def spelling_pairs(n: int, seed: int | torch.Generator, *, lengths: range = range(3, 8),
                    exclude: Collection[str] | None = None) -> list[tuple[str, str]]:
     """``n`` pairs ``(spelled, call sign)``, e.g. ``("hotel india", "HI")``; arguments as :func:`call_signs`."""
     return [(spell(sign), sign) for sign in call_signs(n, seed, lengths=lengths, exclude=exclude)]

@@ -40,8 +40,8 @@ MODEL_NAMES = {True: "with attention", False: "without attention"}
 class BottleneckSetup:
     """Everything :func:`run_bottleneck` needs besides the seed; the two models share all of it."""
 
-    lengths: range = range(3, 9)  # letters per call sign, half-open: 3 to 8
-    bins: tuple[int, ...] = (10, 20, 30, 40, 50, 72)  # input-length bins [bins[i], bins[i + 1]), characters
+    lengths: range = range(3, 8)  # letters per call sign, half-open: 3 to 7
+    bins: tuple[int, ...] = (14, 21, 28, 35, 42, 63)  # input characters, [bins[i], bins[i + 1]): all of 3 to 7 letters
     d_embed: int = 16
     d_hidden: int = 32  # each GRU; the summary a decoder without attention gets is 2 * d_hidden numbers
     batch_size: int = 64

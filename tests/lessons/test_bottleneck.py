@@ -6,11 +6,19 @@ import math
 import pytest
 import torch
 
-from attn_course.data import spelling_vocabs
+from attn_course.data import NATO_ALPHABET, spelling_vocabs
 from attn_course.lessons.bottleneck import MODEL_NAMES, BottleneckSetup, bottleneck_data, run_bottleneck
 
 TINY = BottleneckSetup(lengths=range(2, 4), bins=(5, 15, 27), d_embed=4, d_hidden=4, batch_size=8, steps=3,
                        test_size=40)
+
+
+def test_default_bins_cover_every_input_the_default_lengths_can_spell():
+    setup = BottleneckSetup()
+    shortest, longest = min(map(len, NATO_ALPHABET)), max(map(len, NATO_ALPHABET))
+    k_min, k_max = setup.lengths[0], setup.lengths[-1]
+    assert setup.bins[0] <= k_min * shortest + k_min - 1  # words and the spaces between them
+    assert k_max * longest + k_max - 1 < setup.bins[-1]
 
 
 def test_data_holds_the_test_call_signs_out_of_training_and_keeps_them_for_longer_budgets():
@@ -63,3 +71,12 @@ def test_bad_inputs():
         run_bottleneck(0, TINY, attention=(True, True))
     with pytest.raises(TypeError, match="seed must be an int"):
         run_bottleneck("0", TINY)
+
+
+@pytest.mark.slow
+def test_default_experiment_separates_the_two_models():
+    # the chapter's claim, at the chapter's budget: attention holds in every bin, the fixed vector falls
+    result = run_bottleneck(0)
+    with_attention, without = result.accuracy[MODEL_NAMES[True]], result.accuracy[MODEL_NAMES[False]]
+    assert min(with_attention) >= 0.9
+    assert all(a >= b for a, b in zip(without[:-1], without[1:], strict=True)) and without[0] - without[-1] >= 0.5
