@@ -23,7 +23,7 @@ from collections.abc import Collection
 import torch
 
 from .._random import as_generator
-from .._validation import check_nonnegative_int
+from .._validation import check_count_range, check_nonnegative_int
 from .vocab import Vocab
 
 #: The code word of each letter A..Z, in order.
@@ -44,14 +44,6 @@ def spell(call_sign: str) -> str:
     return " ".join(NATO_ALPHABET[LETTERS.index(c)] for c in call_sign)
 
 
-def _check_lengths(lengths: object) -> range:
-    if not isinstance(lengths, range):
-        raise TypeError(f"lengths must be a range of letter counts, e.g. range(3, 8), got {type(lengths).__name__}")
-    if lengths.step != 1 or len(lengths) == 0 or lengths.start < 1:
-        raise ValueError(f"lengths must be a non-empty range of counts >= 1 with step 1, got {lengths!r}")
-    return lengths
-
-
 def call_signs(n: int, seed: int | torch.Generator, *, lengths: range = range(3, 8),
                exclude: Collection[str] | None = None) -> list[str]:
     """``n`` random call signs: a letter count drawn uniformly from ``lengths``, then that many letters A-Z.
@@ -60,7 +52,7 @@ def call_signs(n: int, seed: int | torch.Generator, *, lengths: range = range(3,
     ``exclude`` are redrawn, e.g. to keep a test set apart from the training set.
     """
     check_nonnegative_int("n", n)
-    _check_lengths(lengths)
+    check_count_range("lengths", lengths)
     generator = as_generator(seed)
     excluded = set(exclude or ())
     possible = sum(26**k for k in lengths)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from .._validation import check_nonnegative_int, check_positive, check_positive_int
+from .._validation import check_count_range, check_nonnegative_int, check_positive, check_positive_int
 from ..data import length_batches, spelling_pairs, spelling_vocabs
 from ..models import Seq2Seq, accuracy_by_length, seq2seq_loss, train, translate
 
@@ -55,12 +55,10 @@ class BottleneckSetup:
             check_positive_int(name, getattr(self, name))
         check_positive("lr", self.lr)
         check_positive("final_lr", self.final_lr)
-        if not isinstance(self.lengths, range) or self.lengths.step != 1 or not self.lengths or self.lengths.start < 1:
-            raise ValueError(f"lengths must be a non-empty range of letter counts >= 1, got {self.lengths!r}")
-        bins = self.bins
-        if len(bins) < 2 or any(not isinstance(b, int) or isinstance(b, bool) for b in bins) or list(bins) != sorted(
-                set(bins)):
-            raise ValueError(f"bins must be at least two increasing ints, got {bins!r}")
+        check_count_range("lengths", self.lengths)
+        ints = all(isinstance(b, int) and not isinstance(b, bool) for b in self.bins)
+        if len(self.bins) < 2 or not ints or any(a >= b for a, b in zip(self.bins[:-1], self.bins[1:], strict=True)):
+            raise ValueError(f"bins must be at least two increasing ints, got {self.bins!r}")
 
 
 @dataclass
@@ -77,6 +75,12 @@ class BottleneckResult:
     models: dict[str, Seq2Seq] = field(default_factory=dict, repr=False)
 
 
+def _check_setup(setup: object) -> BottleneckSetup:
+    if not isinstance(setup, BottleneckSetup):
+        raise TypeError(f"setup must be a BottleneckSetup, got {type(setup).__name__}")
+    return setup
+
+
 def bottleneck_data(seed: int, setup: BottleneckSetup) -> tuple[list[tuple[str, str]], torch.Tensor, torch.Tensor]:
     """Step 1 of the protocol: ``(test pairs, src batches (steps, B, L), tgt batches (steps, B, T))``.
 
@@ -84,6 +88,7 @@ def bottleneck_data(seed: int, setup: BottleneckSetup) -> tuple[list[tuple[str, 
     test call sign.
     """
     check_nonnegative_int("seed", seed)
+    _check_setup(setup)
     generator = torch.Generator().manual_seed(seed)
     test = spelling_pairs(setup.test_size, generator, lengths=setup.lengths)
     held_out = {sign for _, sign in test}
@@ -107,10 +112,7 @@ def run_bottleneck(seed: int = 0, setup: BottleneckSetup | None = None, *,
     ``seed`` fixes the data, the initialisation and the batch order. For a longer budget, pass
     ``dataclasses.replace(setup, steps=...)``: the test set stays the same.
     """
-    check_nonnegative_int("seed", seed)
     setup = BottleneckSetup() if setup is None else setup
-    if not isinstance(setup, BottleneckSetup):
-        raise TypeError(f"setup must be a BottleneckSetup, got {type(setup).__name__}")
     if not attention or any(not isinstance(a, bool) for a in attention) or len(set(attention)) != len(attention):
         raise ValueError(f"attention must hold True and/or False, each once, got {attention!r}")
     test, src, tgt = bottleneck_data(seed, setup)  # pairs; (steps, B, L), (steps, B, T)

@@ -84,7 +84,7 @@ def test_bad_inputs():
     for bad in ("", "ab", "A B"):
         with pytest.raises(ValueError, match="call_sign must be"):
             spell(bad)
-    with pytest.raises(TypeError, match="lengths must be a range"):
+    with pytest.raises(TypeError, match="lengths must be a range of counts"):
         call_signs(3, 0, lengths=(3, 9))
     for bad in (range(0, 3), range(5, 5), range(2, 9, 2)):
         with pytest.raises(ValueError, match="lengths must be"):
