@@ -57,10 +57,8 @@ class Vocab:
         """Encode and right-pad with 0: returns ids (B, L_max) of dtype long."""
         encoded = [self.encode(s, eos=eos) for s in sequences]
         width = max((len(e) for e in encoded), default=0)
-        ids = torch.zeros(len(encoded), width, dtype=torch.long)  # (B, L_max)
-        for row, e in enumerate(encoded):
-            ids[row, : len(e)] = torch.tensor(e, dtype=torch.long)
-        return ids
+        padded = [e + [self.pad] * (width - len(e)) for e in encoded]  # one tensor call, not one per row
+        return torch.tensor(padded, dtype=torch.long).reshape(len(encoded), width)  # (B, L_max)
 
 
 def length_batches(pairs: Sequence[tuple[str, str]], source: Vocab, target: Vocab, batch_size: int
