@@ -1,6 +1,7 @@
 """The bottleneck experiment per seed, and the fixed-vector model again at k times the budget.
 
     .venv/bin/python benchmarks/bottleneck.py --seeds 0 1 2 --budgets 1 2
+    .venv/bin/python benchmarks/bottleneck.py --seeds 0 --budgets 4 8
 
 Prints, per seed and budget, exact match per input-length bin and per letter count, the training loss
 averaged over tenths of the run, and the time taken. At budgets above 1 only the model without

@@ -44,11 +44,11 @@ def spell(call_sign: str) -> str:
     return " ".join(NATO_ALPHABET[LETTERS.index(c)] for c in call_sign)
 
 
-def call_signs(n: int, seed: int | torch.Generator, *, lengths: range = range(3, 8),
+def call_signs(n: int, seed: int | torch.Generator, *, lengths: range = range(3, 7),
                exclude: Collection[str] | None = None) -> list[str]:
     """``n`` random call signs: a letter count drawn uniformly from ``lengths``, then that many letters A-Z.
 
-    ``lengths`` is half-open like every range (``range(3, 8)``: 3 to 7 letters). Call signs in
+    ``lengths`` is half-open like every range (``range(3, 7)``: 3 to 6 letters). Call signs in
     ``exclude`` are redrawn, e.g. to keep a test set apart from the training set.
     """
     check_nonnegative_int("n", n)
@@ -70,7 +70,7 @@ def call_signs(n: int, seed: int | torch.Generator, *, lengths: range = range(3,
     return signs
 
 
-def spelling_pairs(n: int, seed: int | torch.Generator, *, lengths: range = range(3, 8),
+def spelling_pairs(n: int, seed: int | torch.Generator, *, lengths: range = range(3, 7),
                    exclude: Collection[str] | None = None) -> list[tuple[str, str]]:
     """``n`` pairs ``(spelled, call sign)``, e.g. ``("hotel india", "HI")``; arguments as :func:`call_signs`."""
     return [(spell(sign), sign) for sign in call_signs(n, seed, lengths=lengths, exclude=exclude)]
