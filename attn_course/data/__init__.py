@@ -12,7 +12,7 @@ from .dates import DATE_FORMATS, date_pairs, date_split, date_vocabs, encode_dat
 from .reversal import reversal_batch
 from .sentiment import Sentence, encode_sentences, sentiment_label, sentiment_sentences, sentiment_vocab
 from .shapes import SHAPES, draw_shape, shape_images
-from .spelling import NATO_ALPHABET, call_signs, spell, spelling_pairs, spelling_vocabs
+from .spelling import NATO_ALPHABET, call_signs, spell, spelling_pairs, spelling_tokens, spelling_vocabs
 from .vocab import Vocab, length_batches
 
 __all__ = [
@@ -43,5 +43,6 @@ __all__ = [
     "spectrogram",
     "spell",
     "spelling_pairs",
+    "spelling_tokens",
     "spelling_vocabs",
 ]

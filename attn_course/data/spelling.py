@@ -8,7 +8,9 @@ through the encoder's one fixed-size summary vector: the bottleneck that Cho
 et al. (2014) saw as translation quality falling with sentence length, and that
 Bahdanau et al. (2015) removed with attention. Spelled out, a letter takes
 6.35 characters on average (a 5.35-letter word and a space), so a seven-letter
-call sign is about 43 characters long.
+call sign is about 43 characters long. Read as *words* (``tokens="words"``),
+the input has one token per letter, like a sentence of words in machine
+translation, and a recurrent encoder takes about 6x fewer steps over it.
 
 The words are the ICAO/NATO spellings ("alfa", "juliett", "x-ray"). Call signs
 are uniformly random strings, drawn from a seeded ``torch.Generator``; nothing
@@ -25,6 +27,9 @@ import torch
 from .._random import as_generator
 from .._validation import check_count_range, check_nonnegative_int
 from .vocab import Vocab
+
+#: The ways :func:`spelling_vocabs` and :func:`spelling_tokens` can cut a spelled call sign into tokens.
+TOKENS = ("characters", "words")
 
 #: The code word of each letter A..Z, in order.
 NATO_ALPHABET: tuple[str, ...] = (
@@ -76,6 +81,29 @@ def spelling_pairs(n: int, seed: int | torch.Generator, *, lengths: range = rang
     return [(spell(sign), sign) for sign in call_signs(n, seed, lengths=lengths, exclude=exclude)]
 
 
-def spelling_vocabs() -> tuple[Vocab, Vocab]:
-    """Character vocabularies ``(source, target)``: the code words' characters and a space; the letters A-Z."""
+def _check_tokens(tokens: object) -> str:
+    if tokens not in TOKENS:
+        raise ValueError(f"tokens must be one of {TOKENS}, got {tokens!r}")
+    return str(tokens)
+
+
+def spelling_vocabs(tokens: str = "characters") -> tuple[Vocab, Vocab]:
+    """Vocabularies ``(source, target)``; the target is the letters A-Z.
+
+    The source is the code words' characters and a space (``tokens="characters"``) or the 26 code
+    words themselves (``tokens="words"``).
+    """
+    if _check_tokens(tokens) == "words":
+        return Vocab(NATO_ALPHABET), Vocab(LETTERS)
     return Vocab(sorted(set(" ".join(NATO_ALPHABET)))), Vocab(LETTERS)
+
+
+def spelling_tokens(spelled: str, tokens: str = "characters") -> str | tuple[str, ...]:
+    """``spelled`` cut into the source tokens of :func:`spelling_vocabs`: itself, or its code words.
+
+    ``spelling_tokens("hotel india", "words") == ("hotel", "india")``; either way ``len`` of the
+    result is the input length in tokens.
+    """
+    if not isinstance(spelled, str):
+        raise TypeError(f"spelled must be a str, got {type(spelled).__name__}")
+    return tuple(spelled.split(" ")) if _check_tokens(tokens) == "words" else spelled

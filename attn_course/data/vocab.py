@@ -61,9 +61,9 @@ class Vocab:
         return torch.tensor(padded, dtype=torch.long).reshape(len(encoded), width)  # (B, L_max)
 
 
-def length_batches(pairs: Sequence[tuple[str, str]], source: Vocab, target: Vocab, batch_size: int
+def length_batches(pairs: Sequence[tuple[Sequence[str], str]], source: Vocab, target: Vocab, batch_size: int
                    ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Sort ``(source text, target text)`` pairs by source length and cut them into whole batches.
+    """Sort ``(source tokens, target text)`` pairs by source length and cut them into whole batches.
 
     Returns ids ``src`` (N_b, batch_size, L_max) and ``tgt`` (N_b, batch_size, T_max), targets
     ending in ``<eos>``, both padded with 0; batch ``i`` is ``src[i], tgt[i]``. Neighbours in length

@@ -13,6 +13,7 @@ from attn_course.data import (
     length_batches,
     spell,
     spelling_pairs,
+    spelling_tokens,
     spelling_vocabs,
 )
 
@@ -78,9 +79,25 @@ def test_vocabularies_cover_every_code_word_and_letter():
     assert len(target) == 3 + 26
 
 
+@given(signs)
+def test_word_tokens_are_the_code_words_one_per_letter(sign):
+    spelled = spell(sign)
+    words = spelling_tokens(spelled, "words")
+    assert len(words) == len(sign) and " ".join(words) == spelled
+    assert spelling_tokens(spelled) == spelled  # characters: the text itself
+    source, _ = spelling_vocabs("words")
+    assert source.decode(source.encode(words), sep=" ") == spelled and len(source) == 3 + 26
+
+
 def test_bad_inputs():
     with pytest.raises(TypeError, match="call_sign must be a str"):
         spell(3)
+    with pytest.raises(TypeError, match="spelled must be a str"):
+        spelling_tokens(["alfa"], "words")
+    with pytest.raises(ValueError, match="tokens must be one of"):
+        spelling_vocabs("word")
+    with pytest.raises(ValueError, match="tokens must be one of"):
+        spelling_tokens("alfa", "bytes")
     for bad in ("", "ab", "A B"):
         with pytest.raises(ValueError, match="call_sign must be"):
             spell(bad)
