@@ -54,6 +54,15 @@ def check_nonnegative_int(name: str, value: object) -> int:
     return value
 
 
+def check_count_range(name: str, value: object) -> range:
+    """Check that ``value`` is a non-empty ``range`` of counts >= 1 with step 1, such as ``range(3, 7)``."""
+    if not isinstance(value, range):
+        raise TypeError(f"{name} must be a range of counts, e.g. range(3, 7), got {type(value).__name__}")
+    if value.step != 1 or len(value) == 0 or value.start < 1:
+        raise ValueError(f"{name} must be a non-empty range of counts >= 1 with step 1, got {value!r}")
+    return value
+
+
 def check_positive(name: str, value: object) -> float:
     """Check that ``value`` is a finite real number > 0, such as a temperature (bools are rejected)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or math.isinf(value):

@@ -2,7 +2,8 @@
 
 One module per domain: :mod:`.dates` (translation), :mod:`.sentiment`
 (classification), :mod:`.shapes` (vision), :mod:`.audio` (speech),
-:mod:`.reversal` (the tiny Transformer's task). Every
+:mod:`.reversal` (the tiny Transformer's task), :mod:`.spelling` (NATO-alphabet
+call signs, the bottleneck's long inputs). Every
 generator takes a seed or a ``torch.Generator``.
 
 One data set is not synthetic: :mod:`.corpus`, the text the generation chapter
@@ -16,15 +17,18 @@ from .dates import DATE_FORMATS, date_pairs, date_split, date_vocabs, encode_dat
 from .reversal import reversal_batch
 from .sentiment import Sentence, encode_sentences, sentiment_label, sentiment_sentences, sentiment_vocab
 from .shapes import SHAPES, draw_shape, shape_images
-from .vocab import Vocab
+from .spelling import NATO_ALPHABET, call_signs, spell, spelling_pairs, spelling_tokens, spelling_vocabs
+from .vocab import Vocab, length_batches
 
 __all__ = [
     "DATE_FORMATS",
     "KEYWORDS",
+    "NATO_ALPHABET",
     "SHAPES",
     "AudioConfig",
     "Sentence",
     "Vocab",
+    "call_signs",
     "char_vocab",
     "date_pairs",
     "date_split",
@@ -36,6 +40,7 @@ __all__ = [
     "format_date",
     "frame_span",
     "keyword_clips",
+    "length_batches",
     "load_corpus",
     "random_dates",
     "random_windows",
@@ -45,5 +50,9 @@ __all__ = [
     "sentiment_vocab",
     "shape_images",
     "spectrogram",
+    "spell",
+    "spelling_pairs",
+    "spelling_tokens",
+    "spelling_vocabs",
     "split_ids",
 ]

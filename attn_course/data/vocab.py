@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 
 import torch
 
+from .._validation import check_positive_int
+
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
 
 
@@ -55,7 +57,23 @@ class Vocab:
         """Encode and right-pad with 0: returns ids (B, L_max) of dtype long."""
         encoded = [self.encode(s, eos=eos) for s in sequences]
         width = max((len(e) for e in encoded), default=0)
-        ids = torch.zeros(len(encoded), width, dtype=torch.long)  # (B, L_max)
-        for row, e in enumerate(encoded):
-            ids[row, : len(e)] = torch.tensor(e, dtype=torch.long)
-        return ids
+        padded = [e + [self.pad] * (width - len(e)) for e in encoded]  # one tensor call, not one per row
+        return torch.tensor(padded, dtype=torch.long).reshape(len(encoded), width)  # (B, L_max)
+
+
+def length_batches(pairs: Sequence[tuple[Sequence[str], str]], source: Vocab, target: Vocab, batch_size: int
+                   ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sort ``(source tokens, target text)`` pairs by source length and cut them into whole batches.
+
+    Returns ids ``src`` (N_b, batch_size, L_max) and ``tgt`` (N_b, batch_size, T_max), targets
+    ending in ``<eos>``, both padded with 0; batch ``i`` is ``src[i], tgt[i]``. Neighbours in length
+    share a batch, so most batches need no padding at all (a recurrent encoder then skips packing)
+    and none wastes steps on it. The sort is stable: equal lengths keep their order.
+    """
+    check_positive_int("batch_size", batch_size)
+    if not pairs or len(pairs) % batch_size:
+        raise ValueError(f"pairs must fill whole batches of {batch_size}, got {len(pairs)} pairs")
+    ordered = sorted(pairs, key=lambda pair: len(pair[0]))
+    src = source.batch([s for s, _ in ordered]).view(-1, batch_size, max(len(s) for s, _ in ordered))
+    tgt = target.batch([t for _, t in ordered], eos=True)
+    return src, tgt.view(-1, batch_size, tgt.shape[1])  # (N_b, B, L_max), (N_b, B, T_max)

@@ -10,6 +10,7 @@ Nothing here is imported by ``import attn_course``. The modules, in the order th
 - :mod:`.scoring_compare`, :mod:`.scoring_cost`: dot, general and additive scores on one worked example, and what
   each costs (counted by :mod:`.op_count`, shown with :mod:`.tables`);
 - :mod:`.naive`: the source article's code, with its bugs, kept to be corrected;
+- :mod:`.bottleneck`: the fixed-vector bottleneck of an encoder-decoder without attention, measured by input length;
 - :mod:`.layer_types`, :mod:`.complexity`: Table 1 of Vaswani et al. (2017), measured;
 - :mod:`.online_softmax_steps`, :mod:`.recall_task`, :mod:`.measure`: the efficiency chapter's demos and yardsticks;
 - :mod:`.model_explorers`: retraining explorers and attention-map browsers over trained models;

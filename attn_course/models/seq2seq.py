@@ -64,10 +64,13 @@ class Seq2Seq(nn.Module):
         """src (B, L) -> annotations (B, L, 2h), summary (B, 2h), mask (B, L) True on real characters."""
         src = _check_ids("src", src)
         mask = src != 0  # (B, L)
-        lengths = mask.sum(1).clamp(min=1).cpu()
-        packed = pack_padded_sequence(self.src_embed(src), lengths, batch_first=True, enforce_sorted=False)
-        annotations, last = self.encoder(packed)  # last: (2, B, h), forward end and backward start
-        annotations, _ = pad_packed_sequence(annotations, batch_first=True, total_length=src.shape[1])
+        if bool(mask.all()):  # no padding: same numbers as packing, and on CPU 2-4x faster to backpropagate
+            annotations, last = self.encoder(self.src_embed(src))  # last: (2, B, h), forward end and backward start
+        else:
+            lengths = mask.sum(1).clamp(min=1).cpu()
+            packed = pack_padded_sequence(self.src_embed(src), lengths, batch_first=True, enforce_sorted=False)
+            annotations, last = self.encoder(packed)
+            annotations, _ = pad_packed_sequence(annotations, batch_first=True, total_length=src.shape[1])
         summary = torch.cat([last[0], last[1]], dim=-1)  # (B, 2h)
         return annotations, summary, mask
 

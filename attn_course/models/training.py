@@ -22,7 +22,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._validation import check_positive_int
+from .._validation import check_positive, check_positive_int
 
 LossFn = Callable[..., torch.Tensor]
 
@@ -69,6 +69,7 @@ def train(
     epochs: int = 10,
     batch_size: int = 64,
     lr: float = 3e-3,
+    final_lr: float | None = None,
     seed: int = 0,
     max_grad_norm: float = 1.0,
     eval_fn: Callable[[nn.Module], float] | None = None,
@@ -86,6 +87,8 @@ def train(
     Args:
         loss_fn: ``loss_fn(model, *batch) -> scalar``, e.g. :func:`classifier_loss`.
         data: tensors sharing their first dimension N, e.g. ``(inputs, labels)``.
+        final_lr: if given, the learning rate falls linearly from ``lr`` at the first step to
+            ``final_lr`` at the last step of the last epoch (default: ``lr`` throughout).
         seed: seeds the shuffling (own generator) and, inside a forked RNG, dropout.
         eval_fn: ``eval_fn(model) -> float`` run after each epoch (in eval mode).
         target: stop early once ``eval_fn`` reaches it.
@@ -102,6 +105,9 @@ def train(
         raise ValueError(f"data tensors must share their first dimension, got {[tuple(t.shape) for t in data]}")
     if target is not None and eval_fn is None:
         raise ValueError("target needs an eval_fn to measure it")
+    if final_lr is not None:
+        check_positive("final_lr", final_lr)
+    last_step = epochs * -(-n // batch_size) - 1  # index of the last optimiser step
     previous_threads = torch.get_num_threads()
     if num_threads is not None:
         torch.set_num_threads(check_positive_int("num_threads", num_threads))
@@ -112,6 +118,7 @@ def train(
             torch.manual_seed(seed)
             generator = torch.Generator().manual_seed(seed)
             optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+            step = 0
             for epoch in range(epochs):
                 model.train()
                 order = torch.randperm(n, generator=generator)
@@ -122,7 +129,11 @@ def train(
                     optimizer.zero_grad()
                     loss.backward()
                     nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
+                    if final_lr is not None:  # linear decay, one value per optimiser step
+                        for group in optimizer.param_groups:
+                            group["lr"] = lr + (final_lr - lr) * step / max(1, last_step)
                     optimizer.step()
+                    step += 1
                     total, batches = total + loss.item(), batches + 1
                     if step_callback is not None:
                         step_callback(loss.item())

@@ -95,6 +95,25 @@ def test_seq2seq_ignores_extra_padding(attention):
     torch.testing.assert_close(model(src, tgt)[0], model(padded, tgt)[0])
 
 
+@pytest.mark.parametrize("attention", [True, False])
+def test_seq2seq_skips_packing_without_padding_and_agrees_with_it(attention, monkeypatch):
+    import attn_course.models.seq2seq as seq2seq_module
+
+    packed_calls = []
+    pack = seq2seq_module.pack_padded_sequence
+    monkeypatch.setattr(seq2seq_module, "pack_padded_sequence", lambda *a, **k: packed_calls.append(1) or pack(*a, **k))
+    torch.manual_seed(0)
+    model = Seq2Seq(20, 14, d_embed=8, d_hidden=16, attention=attention)
+    src = _ids(3, 7, 20, [7, 7, 7])  # no padding: the plain GRU
+    tgt = _ids(3, 5, 14, [5, 5, 5], seed=2)
+    plain = model(src, tgt)[0]
+    assert not packed_calls
+    with_short_row = torch.cat([src, _ids(1, 7, 20, [3], seed=3)])  # one padded row: packing
+    packed = model(with_short_row, torch.cat([tgt, tgt[:1]]))[0][:3]
+    assert packed_calls
+    torch.testing.assert_close(plain, packed)
+
+
 def test_seq2seq_bad_inputs():
     model = Seq2Seq(20, 14, d_embed=8, d_hidden=16)
     with pytest.raises(ValueError, match=r"src must be a long tensor of token ids \(B, L\)"):

@@ -72,3 +72,16 @@ def test_step_callback_sees_every_optimiser_step():
     history = train(_tiny_model(), classifier_loss, (x, y), epochs=2, batch_size=32, step_callback=losses.append)
     assert len(losses) == 14
     assert history.loss == pytest.approx([sum(losses[:7]) / 7, sum(losses[7:]) / 7])
+
+
+def test_final_lr_decays_linearly_from_the_first_to_the_last_step():
+    # loss = w has gradient 1 at every step, so each Adam step moves w by the step's learning rate
+    model = torch.nn.Linear(1, 1, bias=False)
+    torch.nn.init.zeros_(model.weight)
+    weights = []
+    train(model, lambda m, x: m.weight.sum() + 0 * x.sum(), (torch.zeros(4, 1),), epochs=2, batch_size=1,
+          lr=0.1, final_lr=0.02, step_callback=lambda _: weights.append(float(model.weight.detach())))
+    moves = [a - b for a, b in zip([0.0] + weights[:-1], weights, strict=True)]
+    assert moves == pytest.approx([0.1 + (0.02 - 0.1) * s / 7 for s in range(8)], rel=1e-4)
+    with pytest.raises(ValueError, match="final_lr must be a positive"):
+        train(model, classifier_loss, _tiny_problem(), final_lr=0.0)
