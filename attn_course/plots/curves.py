@@ -15,8 +15,8 @@ from ._axes import axes_or_new
 
 
 def plot_accuracy_by_length(bins: Sequence[int], curves: dict[str, Sequence[float]], *, ax: Axes | None = None,
-                            title: str | None = None) -> Figure:
-    """Exact-match rate per input-length bin, one line per model."""
+                            title: str | None = None, unit: str = "characters") -> Figure:
+    """Exact-match rate per input-length bin, one line per model; ``unit`` names what the length counts."""
     ax = axes_or_new(ax, (5.0, 3.0))
     labels = [f"{low}-{high - 1}" for low, high in zip(bins[:-1], bins[1:], strict=True)]
     for name, rates in curves.items():
@@ -24,7 +24,7 @@ def plot_accuracy_by_length(bins: Sequence[int], curves: dict[str, Sequence[floa
             raise ValueError(f"curve {name!r} has {len(rates)} values for {len(labels)} bins")
         ax.plot(range(len(labels)), rates, marker="o", label=name)
     ax.set_xticks(range(len(labels)), labels)
-    ax.set_xlabel("input length (characters)")
+    ax.set_xlabel(f"input length ({unit})")
     ax.set_ylabel("exact match")
     ax.set_ylim(-0.02, 1.02)
     ax.legend()

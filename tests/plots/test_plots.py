@@ -49,6 +49,10 @@ def test_application_plots_draw_and_validate():
     assert [t.get_text() for t in curve_ax.get_legend().get_texts()] == ["attention weight", "keyword"]
     assert plot_accuracy_by_length([0, 5, 10], {"a": [1.0, 0.5], "b": [0.2, 0.1]}, ax=axes[3]) is fig
     assert len(axes[3].lines) == 2
+    assert axes[3].get_xlabel() == "input length (characters)"
+    assert [t.get_text() for t in axes[3].get_xticklabels()] == ["0-4", "5-9"]
+    plot_accuracy_by_length([3, 5], {"a": [1.0]}, ax=axes[3], unit="code words")
+    assert axes[3].get_xlabel() == "input length (code words)"
     with pytest.raises(ValueError, match="weights must have 2 entries"):
         plot_word_weights(["a", "b"], torch.rand(3), ax=axes[0])
     with pytest.raises(ValueError, match="curve 'a' has 1 values for 2 bins"):

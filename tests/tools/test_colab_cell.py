@@ -142,3 +142,7 @@ def test_the_cell_installs_the_package_in_a_clean_venv(tmp_path):
                             timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().startswith(str(env_dir)), result.stdout  # installed into the venv, not ROOT
+
+
+def test_every_chapter_carries_the_current_install_cell():
+    assert colab_cell.main(["--check"]) == 0, "run tools/colab_cell.py"
