@@ -29,7 +29,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CELL_ID = "colab-install"
+CELL_ID = "colab-install"  # the id a new cell gets; found again by MARKER
+MARKER = "# Colab only: install attn_course"
 TAGS = ["remove-cell"]
 TEMPLATE = '''\
 # Colab only: install attn_course from the course's repository if it is missing (no-op elsewhere).
@@ -57,6 +58,13 @@ def install_spec(root: Path = ROOT) -> str:
     return f"git+{url.removesuffix('.git')}.git@{branch}"
 
 
+def is_install_cell(cell: dict) -> bool:
+    """The install cell is known by its first line (cell ids are renumbered when a notebook is normalised)."""
+    source = cell.get("source") or ""
+    text = "".join(source) if isinstance(source, list) else source
+    return cell.get("cell_type") == "code" and text.startswith(MARKER)
+
+
 def cell_source(spec: str) -> str:
     return TEMPLATE.format(spec=spec)
 
@@ -65,12 +73,13 @@ def apply(notebook: dict, spec: str) -> bool:
     """Insert or update the install cell in ``notebook`` (nbformat 4 JSON); True if it changed."""
     cells = notebook["cells"]
     lines = cell_source(spec).splitlines(keepends=True)
-    existing = next((c for c in cells if c.get("id") == CELL_ID), None)
+    existing = next((c for c in cells if is_install_cell(c)), None)
     if existing is not None:
         before = (existing["source"], existing.get("metadata"), existing.get("outputs"))
-        existing["source"], existing["outputs"], existing["execution_count"] = lines, [], None
         existing["metadata"] = {**existing.get("metadata", {}), "tags": TAGS}
-        return before != (existing["source"], existing["metadata"], [])
+        if "".join(existing["source"]) != "".join(lines) or existing.get("outputs"):  # new content: run it again
+            existing["source"], existing["outputs"], existing["execution_count"] = lines, [], None
+        return before != (existing["source"], existing["metadata"], existing["outputs"])
     cell = {"cell_type": "code", "execution_count": None, "id": CELL_ID, "metadata": {"tags": TAGS},
             "outputs": [], "source": lines}
     first_code = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))

@@ -7,7 +7,6 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import types
@@ -28,12 +27,14 @@ def make_book(tmp_path: Path, url: str = "https://github.com/someone/attn-course
     config["repository"] = {**config["repository"], "url": url, "branch": branch}
     (tmp_path / "_config.yml").write_text(yaml.safe_dump(config))
     (tmp_path / "book").mkdir()
-    shutil.copy(CHAPTER, tmp_path / "book" / CHAPTER.name)
+    chapter = json.loads(CHAPTER.read_text())  # as it was before the tool ran: without the install cell
+    chapter["cells"] = [c for c in chapter["cells"] if not colab_cell.is_install_cell(c)]
+    (tmp_path / "book" / CHAPTER.name).write_text(json.dumps(chapter, indent=1, ensure_ascii=False) + "\n")
     return tmp_path
 
 
 def install_cells(path: Path) -> list[dict]:
-    return [c for c in json.loads(path.read_text())["cells"] if c.get("id") == colab_cell.CELL_ID]
+    return [c for c in json.loads(path.read_text())["cells"] if colab_cell.is_install_cell(c)]
 
 
 def test_the_repository_url_is_read_from_config(tmp_path):
