@@ -54,9 +54,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/attention.py
 
-# Jupyter refuses to run as root without --allow-root (common in containers): pass it only then.
+# tools/lab.py: trusts the course's notebooks, puts .venv/bin first on PATH in JupyterLab's terminals,
+# prints how to grade, then starts JupyterLab on book/ (with --allow-root only when run as root).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=book $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+	$(BIN)/python -m tools.lab
 
 # Re-resolve the newest versions that fit pyproject.toml and rewrite constraints.txt.
 lock:

@@ -8,7 +8,9 @@ imported here (``nbclient`` and jupyter_client when a notebook is executed); nev
 
 from __future__ import annotations
 
+import platform
 import re
+import sys
 import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -17,6 +19,18 @@ from typing import Any
 import nbformat
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+#: What ipykernel reports (``IPythonKernel.language_info``) and JupyterLab writes into a notebook it opens:
+#: committing the same keeps a notebook that was only opened unmodified. The version is this interpreter's,
+#: the venv's, which is also the ``python3`` kernel's.
+LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": sys.version_info[0]},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": f"ipython{sys.version_info[0]}",
+    "version": platform.python_version(),
+}
 #: Cell metadata a chapter keeps: tags, myst-nb's options and JupyterLab's editable/deletable/collapsed.
 CHAPTER_CELL_METADATA = frozenset({"tags", "mystnb", "editable", "deletable", "jupyter"})
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -34,13 +48,11 @@ def normalise(
 ) -> None:
     """Strip volatile metadata in place: one kernelspec, no widget state, no timings, stable cell ids.
 
-    The notebook metadata becomes the kernelspec and language info, plus ``extra_metadata``;
-    each cell keeps only the metadata keys in ``keep_cell_metadata``.
+    The notebook metadata becomes the kernelspec and the kernel's full language info (what JupyterLab
+    writes on opening), plus ``extra_metadata``; each cell keeps only the metadata keys in ``keep_cell_metadata``.
     """
-    nb.metadata = nbformat.NotebookNode(
-        kernelspec=KERNELSPEC,
-        language_info={"name": "python", "pygments_lexer": "ipython3"},
-        **(extra_metadata or {}),
+    nb.metadata = nbformat.from_dict(  # copies, so no two notebooks share a dict
+        {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO, **(extra_metadata or {})}
     )
     for index, cell in enumerate(nb.cells):
         cell.id = f"cell-{index:03d}"

@@ -2,6 +2,7 @@
 
     .venv/bin/python tools/execute_notebooks.py book/03_algorithm.ipynb [...]
     .venv/bin/python tools/execute_notebooks.py            # every notebook under book/
+    .venv/bin/python tools/execute_notebooks.py --normalise-only book/*.ipynb   # metadata only, no kernel
 
 Each notebook runs top to bottom in a fresh ``python3`` kernel (this venv),
 with its own folder as the working directory. The run fails on the first
@@ -9,10 +10,14 @@ error, so error outputs are never written. Then the metadata is normalised:
 one kernelspec, no widget state, no execution timestamps, stable cell ids
 (``attn_course._notebooks``, shared with the grader's ``release``).
 Prints each notebook's wall time (execution only).
+
+``--normalise-only`` rewrites the metadata and nothing else: outputs and execution counts stay as
+committed, so a notebook executed before a change of the normalisation can catch up without a re-run.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -37,13 +42,30 @@ def execute_in_place(path: Path, timeout: int = 120) -> float:
     return elapsed
 
 
+def normalise_in_place(path: Path) -> bool:
+    """Normalise the notebook at ``path`` without executing it; returns whether the file changed."""
+    before = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(before, as_version=4)
+    normalise(nb)
+    nbformat.validate(nb)
+    after = nbformat.writes(nb) + "\n"  # nbformat.write ends the file with a newline, writes does not
+    if after != before:
+        path.write_text(after, encoding="utf-8")
+    return after != before
+
+
 def main(argv: list[str]) -> int:
-    paths = [Path(p) for p in argv] or sorted(
-        p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
-    )
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: every notebook under book/)")
+    parser.add_argument("--normalise-only", action="store_true", help="rewrite the metadata only, do not execute")
+    args = parser.parse_args(argv)
+    paths = args.paths or sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     for path in paths:
-        elapsed = execute_in_place(path.resolve())
-        print(f"{elapsed:6.1f} s  {path}")
+        if args.normalise_only:
+            print(f"{'normalised' if normalise_in_place(path.resolve()) else 'unchanged':>10}  {path}")
+        else:
+            elapsed = execute_in_place(path.resolve())
+            print(f"{elapsed:6.1f} s  {path}")
     return 0
 
 

@@ -20,9 +20,14 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
-def check_close(part: str, actual: object, expected: torch.Tensor, *, atol: float = 1e-5, rtol: float = 1e-4) -> None:
-    """Print whether ``actual`` matches ``expected`` (same shape, values within tolerance)."""
-    label = f"part ({part})"
+def check_close(
+    part: str, actual: object, expected: torch.Tensor, *, name: str = "", atol: float = 1e-5, rtol: float = 1e-4
+) -> None:
+    """Print whether ``actual`` matches ``expected`` (same shape, values within tolerance).
+
+    ``name`` says which value is compared when a part returns several, e.g. ``name="weights"``.
+    """
+    label = f"part ({part}) {name}" if name else f"part ({part})"
     if not isinstance(actual, torch.Tensor):
         print(f"✗ {label}: expected a tensor of shape {tuple(expected.shape)}, got {_describe(actual)}")
         return
@@ -64,11 +69,13 @@ def pending(part: str) -> Iterator[None]:
     """Wrap a check cell of the *student* notebook: until the part is written, print a note.
 
     ``attn-course release`` puts every check cell under ``with pending("<part>"):``, so a
-    fresh notebook shows "… part (a): not implemented yet (<hint>)" instead of a traceback.
-    Only ``NotImplementedError`` is caught; any other error still shows. The grader does
-    not use these cells: it runs the instructor's own check cells against your functions.
+    fresh notebook shows "… part (a): not implemented yet" instead of a traceback (the hint is
+    the comment above the ``raise``). Whatever the exception says beyond "part (a)" follows in
+    brackets. Only ``NotImplementedError`` is caught; any other error still shows. The grader
+    does not use these cells: it runs the instructor's own check cells against your functions.
     """
     try:
         yield
     except NotImplementedError as exc:
-        print(f"… part ({part}): not implemented yet ({exc})")
+        detail = str(exc).removeprefix(f"part ({part})").lstrip(":; ").strip()
+        print(f"… part ({part}): not implemented yet" + (f" ({detail})" if detail else ""))

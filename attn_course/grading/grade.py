@@ -111,7 +111,8 @@ def grade(submission: Submission, *, instructor: Path, cell_timeout: float = 10.
               if c.role.startswith("check:")}
     for part in exercise.parts:
         hidden_ok, message = hidden.parts.get(part.id, (False, "not run"))
-        hint = "" if hidden_ok else f" Hint: {part.hint}"
+        message = message.rstrip()
+        hint = "" if hidden_ok else f"{'' if message.endswith(('.', ':')) else '.'} Hint: {part.hint}"
         label = f"{exercise.name} ({part.id}) {part.function}"
         report.tests.append(TestResult(name=f"{label}: hidden tests", score=part.hidden_points if hidden_ok else 0,
                                        max_score=part.hidden_points, status="passed" if hidden_ok else "failed",

@@ -7,7 +7,8 @@ Markers in the instructor's code cells:
     ...the solution...
     ### END SOLUTION
 
-becomes ``raise NotImplementedError("part (b): <hint>")`` at the marker's indentation, and
+becomes the hint as ``# Hint: ...`` comment lines (wrapped, so that nothing runs off the editor) and
+``raise NotImplementedError("part (b)")`` at the marker's indentation, and
 
     ### BEGIN HIDDEN TESTS
     ...instructor-only checks...
@@ -24,6 +25,7 @@ tested with nbval.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -36,6 +38,7 @@ BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 _HINT = re.compile(r"^\s*### HINT:\s*(.*)$")
 KEEP_CELL_METADATA = ("tags", "editable", "deletable")
+HINT_WIDTH = 88  # characters per hint comment line, indentation included: fits JupyterLab's editor
 
 
 class MarkerError(ValueError):
@@ -51,8 +54,10 @@ def strip_source(source: str, part: str) -> str:
         if marker == BEGIN_SOLUTION and mode is None:
             mode, indent, hint = "solution", line[: len(line) - len(line.lstrip())], ""
         elif marker == END_SOLUTION and mode == "solution":
-            message = f"part ({part}): {hint}" if hint else f"part ({part}): write this"
-            out.append(f"{indent}raise NotImplementedError({message!r})")
+            if hint:
+                out += textwrap.wrap(f"Hint: {hint}", HINT_WIDTH, initial_indent=f"{indent}# ",
+                                     subsequent_indent=f"{indent}# ", break_on_hyphens=False)
+            out.append(f'{indent}raise NotImplementedError("part ({part})")')
             mode = None
         elif marker == BEGIN_HIDDEN and mode is None:
             mode = "hidden"
@@ -136,9 +141,11 @@ def release(exercise: ExerciseSet, instructor: Path, students: Path) -> Path:
 
 
 def same_sources(a: nbformat.NotebookNode, b: nbformat.NotebookNode) -> bool:
-    """Equal up to outputs and execution counts (the executed outputs are checked by nbval)."""
+    """Equal up to outputs, execution counts (the executed outputs are checked by nbval) and the Python version
+    in ``language_info`` (the interpreter's that wrote the notebook)."""
 
     def shape(nb):
-        return [(c.cell_type, c.source, c.get("id"), sorted(c.metadata.get("tags", []))) for c in nb.cells], nb.metadata
+        metadata = {**nb.metadata, "language_info": {**nb.metadata.get("language_info", {}), "version": None}}
+        return [(c.cell_type, c.source, c.get("id"), sorted(c.metadata.get("tags", []))) for c in nb.cells], metadata
 
     return shape(a) == shape(b)

@@ -113,8 +113,8 @@ def sandbox_config(*, hide: list[Path], cpu_seconds: float, executor: bool) -> d
     hidden, files = _hiding(hide)
     config = {"limits": {**LIMITS, "cpu_seconds": max(1, int(cpu_seconds + 1))}, "tmp_mib": TMP_MIB,
               "drop_paths": [str(GRADING)], "hide_files": sorted(files)}
-    if executor:  # the check cells import attn_course and attn_course.grading.checks, nothing else of the grader
-        files = {name: (GRADING / name).read_text() for name in ("__init__.py", "checks.py")}
+    if executor:  # check cells import attn_course, grading.checks and grading.references: nothing else of the grader
+        files = {name: (GRADING / name).read_text() for name in ("__init__.py", "checks.py", "references.py")}
         config |= {"overlays": {str(GRADING): files}, "add_paths": [str(PACKAGE.parent)]}
     else:
         hidden.add(str(PACKAGE))

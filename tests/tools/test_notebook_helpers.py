@@ -3,7 +3,8 @@
 import nbformat
 import pytest
 
-from attn_course._notebooks import KERNELSPEC, NotebookError, execute, normalise, strip_ansi
+from attn_course._notebooks import KERNELSPEC, LANGUAGE_INFO, NotebookError, execute, normalise, strip_ansi
+from tools.execute_notebooks import main as execute_notebooks
 
 
 def _messy_notebook():
@@ -23,7 +24,7 @@ def _messy_notebook():
 def test_normalise_keeps_the_chapter_metadata_and_stable_ids():
     nb = _messy_notebook()
     normalise(nb)
-    assert nb.metadata == {"kernelspec": KERNELSPEC, "language_info": {"name": "python", "pygments_lexer": "ipython3"}}
+    assert nb.metadata == {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
     assert [c.id for c in nb.cells] == ["cell-000", "cell-001"]
     assert nb.cells[0].metadata == {"deletable": False}
     assert nb.cells[1].metadata == {"tags": ["t"], "mystnb": {"a": 1}, "jupyter": {"x": 1}, "editable": False}
@@ -42,8 +43,11 @@ def test_execute_runs_in_workdir_and_raises_on_an_allowed_error(tmp_path):
     (tmp_path / "data.txt").write_text("42")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(open('data.txt').read())")])
     normalise(nb)
+    nb.metadata.pop("language_info")
     assert execute(nb, tmp_path, timeout=60) > 0
     assert nb.cells[0].outputs[0].text == "42\n"
+    # nbclient stores the kernel's language_info, as JupyterLab does on opening: normalise writes the same
+    assert nb.metadata.language_info == LANGUAGE_INFO
     # nbclient does not stop at a cell tagged raises-exception; execute still refuses the error output.
     bad = nbformat.v4.new_code_cell("raise ValueError('x')", metadata={"tags": ["raises-exception"]})
     nb.cells.append(bad)
@@ -53,3 +57,17 @@ def test_execute_runs_in_workdir_and_raises_on_an_allowed_error(tmp_path):
 
 def test_strip_ansi_removes_colour_codes_only():
     assert strip_ansi("\x1b[0;31mValueError\x1b[0m: x [1]") == "ValueError: x [1]"
+
+
+def test_normalise_only_rewrites_metadata_and_keeps_outputs(tmp_path, capsys):
+    nb = _messy_notebook()
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    assert execute_notebooks(["--normalise-only", str(path)]) == 0
+    written = nbformat.read(path, as_version=4)
+    assert written.metadata == {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
+    assert written.cells[1].outputs[0].data == {"text/plain": "1"} and written.cells[1].execution_count is None
+    first = path.read_bytes()
+    assert execute_notebooks(["--normalise-only", str(path)]) == 0
+    assert path.read_bytes() == first, "a normalised notebook is left as it is"
+    assert capsys.readouterr().out.split() == ["normalised", str(path), "unchanged", str(path)]

@@ -6,6 +6,7 @@ import torch
 
 from attn_course._random import randint
 from attn_course.grading.expect import HiddenTest, call, expect_close
+from attn_course.grading.references import decoder_mask
 from attn_course.grading.spec import ExerciseSet, Part
 from attn_course.masks import causal_mask, padding_mask
 
@@ -30,8 +31,7 @@ def hidden_padding(g: torch.Generator) -> HiddenTest:
 def hidden_decoder(g: torch.Generator) -> HiddenTest:
     for _ in range(3):
         lengths, max_len = _lengths(g)
-        expected = causal_mask(max_len) & padding_mask(lengths, max_len)  # (B, L, L)
-        expect_close((yield call(torch.tensor(lengths), max_len)), expected,
+        expect_close((yield call(torch.tensor(lengths), max_len)), decoder_mask(lengths, max_len),
                      f"build_decoder_mask(lengths={lengths}, max_len={max_len})")
 
 
