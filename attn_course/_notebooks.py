@@ -40,13 +40,17 @@ class NotebookError(RuntimeError):
     """A cell left an error output (a cell tagged ``raises-exception`` does not stop nbclient)."""
 
 
+#: The mime type of an ipywidgets view; a saved one needs the widget state, which is never saved here.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def normalise(
     nb: nbformat.NotebookNode,
     *,
     extra_metadata: Mapping[str, Any] | None = None,
     keep_cell_metadata: Collection[str] = CHAPTER_CELL_METADATA,
 ) -> None:
-    """Strip volatile metadata in place: one kernelspec, no widget state, no timings, stable cell ids.
+    """Strip volatile metadata in place: one kernelspec, no widget state or views, no timings, stable cell ids.
 
     The notebook metadata becomes the kernelspec and the kernel's full language info (what JupyterLab
     writes on opening), plus ``extra_metadata``; each cell keeps only the metadata keys in ``keep_cell_metadata``.
@@ -59,6 +63,9 @@ def normalise(
         cell.metadata = nbformat.NotebookNode({k: v for k, v in cell.metadata.items() if k in keep_cell_metadata})
         for output in cell.get("outputs", []):
             output.get("metadata", {}).pop("execution", None)
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "text/html" in data:  # no widget state is saved, so the view could only
+                del data[WIDGET_VIEW]  # say "Loading widget...": keep the kernel-free card ("Run this cell ...")
 
 
 def execute(nb: nbformat.NotebookNode, workdir: Path | str, *, timeout: int = 120) -> float:

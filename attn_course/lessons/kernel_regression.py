@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from .._validation import check_positive, check_positive_int, check_tensor, shape_str
 from ..attention import attend
 from ..plots.explorer import Explorer
+from ..plots.style import QKV_COLOURS
 
 
 def _check_lookup(query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor) -> None:
@@ -196,7 +197,7 @@ def draw_query(
     for i, (kx, ky) in enumerate(keys.tolist()):
         plane.annotate(f"k{i}  v={float(values[i]):g}", (kx, ky), textcoords="offset points",
                        xytext=(0, -22), ha="center", fontsize=8)
-    plane.scatter([x], [y], marker="*", s=260, color="crimson", edgecolors="black", zorder=3)
+    plane.scatter([x], [y], marker="*", s=260, color=QKV_COLOURS["query"], edgecolors="black", zorder=3)
     plane.set(xlim=(-2.7, 2.7), ylim=(-2.7, 2.7), aspect="equal", title="keys (size = weight), query ★",
               xticks=[-2, 0, 2], yticks=[-2, 0, 2])
     labels = [f"k{i}\nv={float(v):g}" for i, v in enumerate(values)]

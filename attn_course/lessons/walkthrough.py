@@ -27,6 +27,7 @@ from ..attention import scaled_dot_product_scores
 from ..multihead import MultiHeadAttention, merge_heads, split_heads
 from ..plots.explorer import Explorer
 from ..plots.heatmaps import plot_attention
+from ..plots.style import QKV_COLOURS
 from ..softmax import masked_softmax
 
 #: The default tokens of the worked example.
@@ -200,7 +201,7 @@ def step_explorer(example: WorkedExample | None = None) -> Explorer:
                 continue
             columns = example.tokens if index < 2 else [f"dim {j}" for j in range(matrix.shape[1])]
             plot_attention(matrix, queries=example.tokens, keys=columns, ax=ax, colorbar=False, annotate=True)
-            ax.add_patch(Rectangle((-0.5, query - 0.5), matrix.shape[1], 1, fill=False, lw=3, ec="tab:red"))
+            ax.add_patch(Rectangle((-0.5, query - 0.5), matrix.shape[1], 1, fill=False, lw=3, ec=QKV_COLOURS["query"]))
             ax.set_title(title, fontsize=9)
             if index == 2:
                 ax.set_xlabel("value dimension")

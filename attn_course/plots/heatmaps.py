@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ._axes import axes_or_new
+from .style import QKV_COLOURS
 
 
 def _as_matrix(name: str, values: torch.Tensor) -> torch.Tensor:
@@ -167,14 +168,14 @@ def plot_score_surface(
                       extent=(float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])))
     if keys is not None:
         points = keys.detach().float().cpu()
-        ax.scatter(points[:, 0], points[:, 1], s=22, color="black", zorder=3)
+        ax.scatter(points[:, 0], points[:, 1], s=26, color=QKV_COLOURS["key"], edgecolors="white", zorder=3)
         for i, label in enumerate(key_labels or []):
             ax.annotate(label, (float(points[i, 0]), float(points[i, 1])), xytext=(5, -12),
                         textcoords="offset points", fontsize=9)
     if query is not None:
         q = query.detach().float().cpu()
-        ax.scatter([float(q[0])], [float(q[1])], marker="*", s=160, color="gold", edgecolors="black", zorder=4,
-                   label="query")
+        ax.scatter([float(q[0])], [float(q[1])], marker="*", s=180, color=QKV_COLOURS["query"], edgecolors="white",
+                   zorder=4, label="query")
     ax.set_xlabel("key coordinate k₁")
     ax.set_ylabel("key coordinate k₂")
     if title:

@@ -183,6 +183,11 @@ def test_chapter_opens_clean_renders_myst_runs_and_its_explorer_redraws(page, la
     for index in range(solutions.count()):
         assert "Solution" in solutions.nth(index).locator("summary").inner_text()
         assert solutions.nth(index).evaluate("d => !d.open"), "a solution is unfolded"
+    # before Run All the explorer is its kernel-free card (the committed output holds no widget view)
+    card = page.locator(f"{PANEL} .attn-explorer").first
+    card.scroll_into_view_if_needed()
+    assert card.locator("img.explorer-frame").is_visible()
+    assert "Loading widget" not in page.locator(PANEL).inner_text()
 
     seconds = _run_all(page)
     print(f"Run All {CHAPTER} in JupyterLab: {seconds:.1f} s")

@@ -8,8 +8,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
 
-from attn_course.plots import plot_score_surface  # noqa: E402
+from attn_course.plots import QKV_COLOURS, plot_score_surface  # noqa: E402
 
 
 def test_draws_the_surface_query_and_keys():
@@ -25,6 +26,9 @@ def test_draws_the_surface_query_and_keys():
     assert image.origin == "lower"
     assert [t.get_text() for t in ax.texts] == ["k"]
     assert len(ax.collections) == 2  # the keys and the query star
+    keys, star = ax.collections  # in the course's key and query colours (QKV_COLOURS), as in diagrams and equations
+    assert to_hex(keys.get_facecolor()[0]) == QKV_COLOURS["key"].lower()
+    assert to_hex(star.get_facecolor()[0]) == QKV_COLOURS["query"].lower()
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title() == "t"
     assert len(fig.axes) == 2  # and a colour bar
     plt.close(fig)

@@ -32,6 +32,17 @@ def test_normalise_keeps_the_chapter_metadata_and_stable_ids():
     nbformat.validate(nb)
 
 
+def test_normalise_drops_widget_views_that_have_a_kernel_free_fallback():
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2, "version_minor": 0}}
+    with_html = nbformat.v4.new_output("display_data", {**view, "text/html": "<div>card</div>", "text/plain": "x"})
+    alone = nbformat.v4.new_output("display_data", {**view, "text/plain": "y"})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("e", outputs=[with_html, alone])])
+    normalise(nb)
+    assert set(nb.cells[0].outputs[0].data) == {"text/html", "text/plain"}  # JupyterLab shows the card
+    assert set(nb.cells[0].outputs[1].data) == set(view) | {"text/plain"}  # nothing else to show: kept
+    nbformat.validate(nb)
+
+
 def test_normalise_with_extra_metadata_and_fewer_cell_keys_as_release_does():
     nb = _messy_notebook()
     normalise(nb, extra_metadata={"attn_course": {"exercise": "01_x"}}, keep_cell_metadata=("tags", "editable"))
