@@ -169,7 +169,7 @@ def temperature_explorer(
         fig.set_layout_engine(None)  # a fixed layout renders ~40% faster than "constrained"
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.76, wspace=0.06)
         axes = fig.subplots(1, 2, sharey=True)
-        panels = (("unscaled: q·k / T", unscaled), ("scaled: q·k / (T·√d_k)", scaled))
+        panels = (("unscaled: q·k / T", unscaled), ("scaled: q·k / (T·√dₖ)", scaled))
         for ax, (title, logits) in zip(axes, panels, strict=True):
             weights = torch.softmax(logits, dim=-1)
             ax.bar(range(num_keys), weights.numpy(), color="tab:blue" if "unscaled" in title else "tab:orange")
@@ -180,7 +180,7 @@ def temperature_explorer(
             ax.set_title(f"{title}\nmax weight {float(weights.max()):.2f}, logit std {float(logits.std()):.1f}",
                          fontsize=9)
         axes[0].set_ylabel("attention weight")
-        fig.suptitle(f"d_k = {d_k}, T = {temperature:g}   (dashed: uniform 1/{num_keys})", fontsize=10)
+        fig.suptitle(f"dₖ = {d_k}, T = {temperature:g}   (dashed: uniform 1/{num_keys})", fontsize=10)
 
     def describe(params: dict) -> str:
         unscaled, scaled = temperature_logits(params["d_k"], params["temperature"], largest=largest,
