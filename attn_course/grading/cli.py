@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import reports
@@ -41,6 +45,23 @@ def _previous(path: str | None) -> dict:
         return {}
 
 
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) until the block ends, then raise it: the reports written inside
+    (JSON, CSV) are all from the same moment, never one with a submission more than the other."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread can set a handler
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     from .sandbox import start_zygote
 
@@ -56,10 +77,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.submissions]
 
     def save(done: list) -> None:  # after every submission: an interrupted batch keeps its reports
-        if args.json:
-            reports.write(Path(args.json), reports.as_json(done))
-        if args.csv:
-            reports.write(Path(args.csv), reports.gradebook(done))
+        with interrupts_deferred():
+            if args.json:
+                reports.write(Path(args.json), reports.as_json(done))
+            if args.csv:
+                reports.write(Path(args.csv), reports.gradebook(done))
 
     progress = args.progress or (sys.stderr.isatty() and len(paths) > 1)
     try:

@@ -18,7 +18,7 @@ from grading_cases import INSTRUCTOR, REPO, solved, student
 from hypothesis import given
 
 from attn_course.grading.check import PASSED, check
-from attn_course.grading.cli import main
+from attn_course.grading.cli import interrupts_deferred, main
 from attn_course.grading.course import CourseError, load_course
 from attn_course.grading.reports import clean
 from attn_course.grading.sandboxed import wire
@@ -141,6 +141,20 @@ def test_a_private_course_grades_with_its_own_hidden_tests(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     (report,) = json.loads((tmp_path / "r.json").read_text())
     assert report["score"] == report["max_score"] == all_sets()[5].points + 5
+
+
+def test_a_ctrl_c_while_reports_are_written_waits_until_all_are_written():
+    written, usual = [], signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_deferred():
+            written.append("json")
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C between the JSON and the CSV report
+            written.append("csv")
+    assert written == ["json", "csv"]
+    assert signal.getsignal(signal.SIGINT) is usual, "the usual Ctrl-C is back"
+    with interrupts_deferred():  # no Ctrl-C: nothing raised
+        written.append("again")
+    assert written[-1] == "again"
 
 
 @pytest.mark.slow
