@@ -67,6 +67,7 @@ def inputs_fingerprint(root: Path) -> str:
     files = [root / name for name in ("_config.yml", "_toc.yml", "references.bib")]
     files += sorted(p for p in (root / "book").rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts)
     files += sorted((root / "_static").glob("*")) if (root / "_static").is_dir() else []
+    files += sorted((root / "locale").rglob("*.po")) + sorted((REPO / "tools" / "templates").glob("*"))
     files += sorted((REPO / "tools").glob("*.py")) + sorted((REPO / "tools" / "web").glob("package*.json"))
     for path in files:
         if path.exists():
@@ -186,6 +187,27 @@ def print_reports(build: Path, root: Path) -> int:
     return len(reports)
 
 
+def build_translation(root: Path, build: Path) -> int:
+    """The Chinese edition (tools/i18n.py): the same notebooks and execution cache, the prose from
+    locale/zh_CN, built apart and copied into _build/html/zh/ so that both editions share one site."""
+    from tools import i18n
+
+    config = i18n.write_config(root, i18n.edition_config(root, language=i18n.LANGUAGE), ".config_zh.yml")
+    jb, out = Path(sys.executable).with_name("jupyter-book"), build / i18n.PREFIX
+    cmd = [str(jb), "build", str(root), "--config", str(config), "--path-output", str(out),
+           "--builder", "html", "-n", "-W", "--keep-going"]
+    print("+", " ".join(cmd), flush=True)
+    result = subprocess.run(cmd, cwd=root)
+    if result.returncode != 0:
+        print(f"\nmake book failed: the Chinese edition (exit {result.returncode})")
+        return result.returncode
+    target = build / "html" / i18n.PREFIX
+    shutil.copytree(out / "_build" / "html", target, dirs_exist_ok=True)
+    for asset in sorted((root / "_static").glob("*")) if (root / "_static").is_dir() else []:
+        shutil.copy2(asset, target / "_static" / asset.name)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=REPO, help="book folder with _config.yml and _toc.yml")
@@ -229,6 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     # out of date: copy the course's own CSS itself, so an edit to it always reaches the book.
     for asset in sorted((root / "_static").glob("*")) if (root / "_static").is_dir() else []:
         shutil.copy2(asset, build / "html" / "_static" / asset.name)
+    if (root / "locale").is_dir():
+        started_zh = time.perf_counter()
+        if build_translation(root, build) != 0:
+            return 1
+        print(f"Chinese edition built in {time.perf_counter() - started_zh:.1f} s: {build / 'html' / 'zh'}")
     built_stamp.write_text(inputs)
     print(f"Book built in {time.perf_counter() - started:.1f} s: {build / 'html' / 'index.html'}")
     return 0

@@ -1,5 +1,13 @@
-"""Sphinx extension: Chinese text in the book is marked up as Chinese.
+"""Sphinx extension: the two editions of the book, and Chinese text marked up as Chinese.
 
+**Editions.** The English edition is built at the root of ``_build/html``; the Chinese one
+(``tools/i18n.py``) in its folder ``zh/``, with the same page paths. ``course_translation``
+(set in the English configuration) names that folder, ``course_edition`` (set in the Chinese
+one) says that this build is it. Every page then gets a link to the same page in the other
+edition (``lang-switch.html`` in the article header, ``tools/templates``) and a
+``<link rel="alternate" hreflang>`` for browsers and search engines.
+
+**Chinese in the English edition.**
 Loaded through ``sphinx.local_extensions`` in ``_config.yml``. The pages are English
 (``<html lang="en">``), but the glossary gives every term in Chinese too, and the source article
 is Chinese. Without a language tag a screen reader reads 注意力 with English rules, and the
@@ -12,6 +20,7 @@ Text inside tags (attributes), ``<script>``, ``<style>``, ``<pre>`` and ``<texta
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -43,11 +52,32 @@ def tag_chinese(html: str) -> str:
     return "".join(out)
 
 
+def other_edition(pagename: str, edition: str, translation: str) -> dict[str, str] | None:
+    """The same page in the other edition: its URL relative to this page, its language and label."""
+    if edition:  # this is the translation, in its folder: English is one level up
+        target, lang, label, title = f"../{pagename}.html", "en", "English", "Read this page in English"
+    elif translation:
+        target, lang, label, title = f"{translation}/{pagename}.html", LANG, "中文", "阅读本页的中文版"
+    else:
+        return None
+    return {"url": posixpath.relpath(target, posixpath.dirname(pagename) or "."), "lang": lang, "label": label,
+            "title": title}
+
+
+def link_editions(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    other = other_edition(pagename, app.config.course_edition, app.config.course_translation)
+    if other is None:
+        return
+    context["course_other_edition"] = other
+    link = f'<link rel="alternate" hreflang="{other["lang"]}" href="{other["url"]}" />\n'
+    context["metatags"] = context.get("metatags", "") + link
+
+
 def mark_pages(app: Sphinx, exception: Exception | None) -> None:
     """Tag the ``<body>`` of every written page: the article, and the titles the theme repeats
     (navigation, previous/next links, the print header). ``<head>`` (the ``<title>``) stays as it is."""
-    if exception is not None or app.builder.format != "html":
-        return
+    if exception is not None or app.builder.format != "html" or app.config.course_edition:
+        return  # the Chinese edition is <html lang="zh-CN"> as a whole
     for path in Path(app.outdir).rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         start = text.find("<body")
@@ -59,5 +89,8 @@ def mark_pages(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("course_edition", "", "html", types=[str])
+    app.add_config_value("course_translation", "", "html", types=[str])
+    app.connect("html-page-context", link_editions)
     app.connect("build-finished", mark_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
