@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,24 @@ HEADER = f"""# The Chinese edition of one page of the book: its English prose (m
 # Refresh after an English change with `{UPDATE}`; tools/i18n.py says how."""
 #: Fixed header fields: a catalogue changes only when its strings do, not with every extraction.
 _EPOCH = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
+
+
+#: What a translation must keep from its English: roles with their targets, maths, code spans.
+_ROLE = re.compile(r"\{([\w:-]+)\}`(?:[^`<]*<)?([^`>]*)>?`")
+_MATH = re.compile(r"\$\$?[^$]+\$\$?")
+_CODE = re.compile(r"(?<![`}])(`+)([^`]+)\1(?!`)")
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def markup(text: str) -> list[str]:
+    """The markup of one entry, sorted: ``{cite}`key```, ``{doc}`target``` (the text of a role with
+    ``text <target>`` may be translated; its target may not), ``$maths$``, ```code``` spans and link targets."""
+    found = [f"{{{m.group(1)}}}`{m.group(2).strip()}`" for m in _ROLE.finditer(text)]
+    rest = _ROLE.sub(" ", text)
+    found += [m.group(0) for m in _MATH.finditer(rest)]
+    found += [m.group(0) for m in _CODE.finditer(_MATH.sub(" ", rest))]
+    found += [f"]({m.group(1)})" for m in _LINK.finditer(rest)]
+    return sorted(found)
 
 
 def locale_dir(root: Path) -> Path:
@@ -153,6 +172,10 @@ def check(root: Path, pot_dir: Path) -> list[str]:
                 problems.append(f"{page}: fuzzy: {_short(message.id)}")
             elif not message.string:
                 problems.append(f"{page}: untranslated: {_short(message.id)}")
+            elif markup(message.id) != markup(message.string):
+                lost = sorted(set(markup(message.id)) ^ set(markup(message.string)))
+                changed = ", ".join(lost)[:120]
+                problems.append(f"{page}: markup changed in translation ({changed}): {_short(message.id)}")
     for path in sorted(catalogue_dir(root).rglob("*.po")):
         page = path.relative_to(catalogue_dir(root)).with_suffix("").as_posix()
         if page not in pots:
@@ -175,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["update", "check", "stats"])
     parser.add_argument("--root", type=Path, default=REPO)
     parser.add_argument("--templates", type=Path, help="use these .pot files instead of extracting afresh")
+    parser.add_argument("--page", action="append", default=[], help="check only pages starting with this (repeatable)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.command == "stats":
@@ -193,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"catalogues updated; {sum(needs.values())} entries need a translation (empty or fuzzy)")
             return 0
         problems = check(root, pot_dir)
+    if args.page:
+        problems = [line for line in problems if line.startswith(tuple(args.page))]
     for line in problems:
         print(line)
     if problems:
