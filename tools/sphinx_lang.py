@@ -65,7 +65,8 @@ def other_edition(pagename: str, edition: str, translation: str) -> dict[str, st
 
 
 def link_editions(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    other = other_edition(pagename, app.config.course_edition, app.config.course_translation)
+    translation = app.config.course_translation if (Path(app.srcdir) / "locale").is_dir() else ""  # none to link
+    other = other_edition(pagename, app.config.course_edition, translation)
     if other is None:
         return
     context["course_other_edition"] = other

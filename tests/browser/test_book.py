@@ -1,7 +1,8 @@
 """The built book, page by page, in headless Chromium with the network outside localhost blocked.
 
 `make test` builds the book first (`make book`). Every page that the table of contents puts in
-the book, plus the index, general index and search pages, must show: no console errors, no failed
+the book, plus the index, general index and search pages, in both editions (English at the root,
+Chinese under zh/, tools/i18n.py), must show: no console errors, no failed
 or external requests, typeset math, mermaid diagrams drawn as SVG, no widget placeholders, loaded
 images; and every explorer must change its figure when a control moves. A screenshot of each
 page is saved under _build/screenshots/book/.
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.i18n import PREFIX
 from tools.toc import toc_files
 
 from .checks import book_pages, check_page, new_context, serve
@@ -20,7 +22,8 @@ from .conftest import ROOT, SHOTS
 
 
 def toc_pages() -> list[str]:
-    return ["index.html", "genindex.html", "search.html"] + [f"{f}.html" for f in toc_files(ROOT)]
+    english = ["index.html", "genindex.html", "search.html"] + [f"{f}.html" for f in toc_files(ROOT)]
+    return english + [f"{PREFIX}/{page}" for page in english] if (ROOT / "locale").is_dir() else english
 
 
 PAGES = toc_pages()

@@ -1,0 +1,121 @@
+"""The Chinese edition (``_build/html/zh/``, tools/i18n.py) as its reader finds it.
+
+test_book.py opens its pages with the same checks as the English ones (console, maths, mermaid,
+explorers). Here: the prose is Chinese, every page links to itself in the other edition, and the
+offline search finds Chinese words (Sphinx segments them with jieba).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+from bs4 import BeautifulSoup, NavigableString
+
+from tools.i18n import PREFIX
+
+from .checks import new_context, serve
+from .conftest import ROOT
+from .test_book import toc_pages
+
+pytestmark = pytest.mark.skipif(not (ROOT / "locale").is_dir(), reason="no Chinese edition in this repository")
+
+ENGLISH = [p for p in toc_pages() if not p.startswith(f"{PREFIX}/")]
+CONTENT = [p for p in ENGLISH if p not in ("genindex.html", "search.html")]
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LATIN = re.compile(r"[A-Za-z]")
+PROSE = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "dt", "dd", "caption", "th", "td"}
+#: Code, outputs, maths and bibliography entries are not prose.
+NOT_PROSE_TAGS = {"pre", "code", "script", "style", "kbd", "samp"}
+NOT_PROSE_CLASSES = {"cell_output", "output", "math", "citation", "bibliography", "highlight", "mermaid",
+                     "explorer-card", "docutils container"}
+
+
+def _article(path: Path) -> BeautifulSoup:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return soup.find("article") or soup
+
+
+def _is_prose(node: NavigableString) -> bool:
+    block = None
+    for parent in node.parents:
+        if parent.name in NOT_PROSE_TAGS or NOT_PROSE_CLASSES & set(parent.get("class") or []):
+            return False
+        if block is None and parent.name in PROSE:
+            block = parent
+    return block is not None
+
+
+def prose_letters(path: Path) -> tuple[int, int, list[str]]:
+    """(CJK characters, Latin letters, the prose blocks with no Chinese at all) of a page's article."""
+    cjk = latin = 0
+    english_blocks: dict[int, str] = {}
+    for node in _article(path).find_all(string=True):
+        if not _is_prose(node):
+            continue
+        text = str(node)
+        cjk, latin = cjk + len(CJK.findall(text)), latin + len(LATIN.findall(text))
+        block = next(p for p in node.parents if p.name in PROSE)
+        english_blocks.setdefault(id(block), block.get_text(" ", strip=True))
+    blocks = [t for t in english_blocks.values() if not CJK.search(t) and len(LATIN.findall(t)) > 40]
+    return cjk, latin, blocks
+
+
+@pytest.mark.parametrize("page", CONTENT)
+def test_every_chinese_page_reads_in_chinese(book_html, page):
+    cjk, latin, english = prose_letters(book_html / PREFIX / page)
+    assert cjk > latin, (f"{PREFIX}/{page}: {cjk} Chinese characters against {latin} Latin letters in its prose; "
+                         f"blocks with no Chinese: {english[:5]}")
+    assert not english, f"{PREFIX}/{page}: prose left in English: {english[:5]}"
+
+
+def test_the_english_edition_is_english(book_html):
+    """The measure above can fail: the same pages in English are mostly Latin letters."""
+    for page in CONTENT:
+        cjk, latin, _ = prose_letters(book_html / page)
+        assert latin > 5 * cjk, page
+
+
+@pytest.mark.parametrize("page", ENGLISH)
+def test_each_page_links_to_itself_in_the_other_edition(book_html, page):
+    for here, there in ((page, f"{PREFIX}/{page}"), (f"{PREFIX}/{page}", page)):
+        soup = BeautifulSoup((book_html / here).read_text(encoding="utf-8"), "html.parser")
+        links = soup.select("a.course-lang-switch")
+        assert len(links) == 1, f"{here}: {len(links)} language links"
+        target = urlparse(urljoin(f"http://book/{here}", links[0]["href"])).path.lstrip("/")
+        assert target == there and (book_html / target).is_file(), (here, links[0]["href"])
+        alternate = soup.select_one("link[rel=alternate][hreflang]")
+        assert alternate is not None and alternate["href"] == links[0]["href"], here
+    assert BeautifulSoup((book_html / PREFIX / page).read_text(encoding="utf-8"), "html.parser").html["lang"] == "zh-CN"
+
+
+def _pages_using(book_html: Path, word: str) -> tuple[set[str], set[str]]:
+    """The Chinese pages whose prose uses ``word``, and those whose title or headings do."""
+    prose, headings = set(), set()
+    for page in CONTENT:
+        article = _article(book_html / PREFIX / page)
+        if word in article.get_text():
+            prose.add(page)
+        if any(word in h.get_text() for h in article.find_all(["h1", "h2", "h3"])):
+            headings.add(page)
+    return prose, headings
+
+
+@pytest.mark.parametrize("word", ["注意力", "掩码"])
+def test_chinese_search_finds_the_pages_that_use_a_word(book_html, browser, word):
+    uses, titled = _pages_using(book_html, word)
+    assert titled, f"no Chinese page has {word} in a heading: the test would prove little"
+    with serve(book_html) as base:
+        context = new_context(browser)
+        page = context.new_page()
+        page.goto(f"{base}{PREFIX}/search.html?q={word}")
+        page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
+        page.wait_for_function("() => !document.querySelector('#search-progress')?.textContent.trim() "
+                               "|| document.querySelector('#search-results h2')", timeout=20_000)
+        hrefs = page.eval_on_selector_all("#search-results ul.search li a", "links => links.map(a => a.href)")
+        context.close()
+    found = {unquote(urlparse(h).path).split(f"/{PREFIX}/", 1)[1] for h in hrefs}
+    assert found <= uses, f"results for {word} on pages that do not use it: {sorted(found - uses)}"
+    assert titled <= found, f"pages with {word} in a heading that the search missed: {sorted(titled - found)}"
