@@ -61,7 +61,8 @@ def test_the_gate_fails_when_an_english_sentence_changes(tmp_path, capsys):
     assert sorted(problems) == sorted([f"book/intro: untranslated: {english!r}",
                                        "book/intro: untranslated: 'A tiny page'"])
 
-    _translate(tmp_path, "book/intro", {"A tiny page": "一个小页面", english: "注意力按照每个键与查询的匹配程度给值加权。"})
+    chinese = "注意力按每个键与查询的匹配程度给值加权。"
+    _translate(tmp_path, "book/intro", {"A tiny page": "一个小页面", english: chinese})
     templates = i18n.extract(tmp_path, tmp_path / "_build" / "i18n")
     assert i18n.check(tmp_path, templates) == []
     assert i18n.main(["check", "--root", str(tmp_path), "--templates", str(templates)]) == 0
@@ -77,7 +78,8 @@ def test_the_gate_fails_when_an_english_sentence_changes(tmp_path, capsys):
 
     assert i18n.update(tmp_path, templates) == {"book/intro": 1}  # the edited sentence needs a translator again
     problems = i18n.check(tmp_path, templates)
-    assert len(problems) == 1 and problems[0].startswith("book/intro: fuzzy: 'Attention weighs the values by how closely")
+    assert len(problems) == 1
+    assert problems[0].startswith("book/intro: fuzzy: 'Attention weighs the values by how closely")
 
 
 def test_a_translation_must_keep_the_markup_of_its_english():

@@ -1,6 +1,7 @@
-"""Chinese text in a page's body gets a language tag; attributes, scripts and code do not change."""
+"""Chinese text in a page's body gets a language tag; attributes, scripts and code do not change.
+Each page links to itself in the other edition."""
 
-from tools.sphinx_lang import LANG, tag_chinese
+from tools.sphinx_lang import LANG, other_edition, tag_chinese
 
 
 def test_a_run_of_chinese_is_wrapped_once():
@@ -26,3 +27,14 @@ def test_text_without_chinese_is_unchanged_and_tagging_is_stable():
     assert tag_chinese(html) == html
     once = tag_chinese("<p>注意力</p>")
     assert once.count("<span") == 1 and tag_chinese(once) == once
+
+
+def test_each_page_links_to_the_same_page_in_the_other_edition():
+    assert other_edition("book/03_algorithm", "", "zh")["url"] == "../zh/book/03_algorithm.html"
+    assert other_edition("index", "", "zh")["url"] == "zh/index.html"
+    nested = other_edition("book/student_exercises/index", "", "zh")
+    assert nested["url"] == "../../zh/book/student_exercises/index.html"
+    chinese = other_edition("book/03_algorithm", "zh", "")
+    assert chinese["url"] == "../../book/03_algorithm.html" and chinese["lang"] == "en"
+    assert other_edition("index", "zh", "")["url"] == "../index.html"
+    assert other_edition("index", "", "") is None  # a book without a translation links nowhere
