@@ -19,6 +19,10 @@ Run by ``make book``. Steps:
 3. ``jupyter-book build -n -W --keep-going`` then renders the book; myst-nb
    finds every notebook in the cache and executes nothing. If the build fails,
    the execution reports it wrote are printed.
+4. When the book has ``locale/`` (tools/i18n.py), the Chinese edition renders at the
+   same time, from the same cache, into ``_build/zh/`` (log: ``_build/zh.log``), and is
+   copied to ``_build/html/zh/``; the English strings are extracted alongside into
+   ``_build/i18n/`` for the catalogues' gate.
 
 The course's own CSS (``_static/``) is copied afresh after every build: Sphinx keeps an
 existing file in the output rather than overwrite it, and copies none when no page changed.
@@ -187,25 +191,22 @@ def print_reports(build: Path, root: Path) -> int:
     return len(reports)
 
 
-def build_translation(root: Path, build: Path) -> int:
+def translation_command(root: Path, build: Path) -> list[str]:
     """The Chinese edition (tools/i18n.py): the same notebooks and execution cache, the prose from
-    locale/zh_CN, built apart and copied into _build/html/zh/ so that both editions share one site."""
+    locale/zh_CN, built apart into _build/zh/ and then copied into _build/html/zh/ (one site)."""
     from tools import i18n
 
     config = i18n.write_config(root, i18n.edition_config(root, language=i18n.LANGUAGE), ".config_zh.yml")
-    jb, out = Path(sys.executable).with_name("jupyter-book"), build / i18n.PREFIX
-    cmd = [str(jb), "build", str(root), "--config", str(config), "--path-output", str(out),
-           "--builder", "html", "-n", "-W", "--keep-going"]
-    print("+", " ".join(cmd), flush=True)
-    result = subprocess.run(cmd, cwd=root)
-    if result.returncode != 0:
-        print(f"\nmake book failed: the Chinese edition (exit {result.returncode})")
-        return result.returncode
-    target = build / "html" / i18n.PREFIX
-    shutil.copytree(out / "_build" / "html", target, dirs_exist_ok=True)
+    jb = Path(sys.executable).with_name("jupyter-book")
+    return [str(jb), "build", str(root), "--config", str(config), "--path-output", str(build / i18n.PREFIX),
+            "--builder", "html", "-n", "-W", "--keep-going"]
+
+
+def copy_static(root: Path, html: Path) -> None:
+    """Sphinx neither overwrites a static file already in the output nor copies any when no page is
+    out of date: copy the course's own CSS itself, so an edit to it always reaches the book."""
     for asset in sorted((root / "_static").glob("*")) if (root / "_static").is_dir() else []:
-        shutil.copy2(asset, target / "_static" / asset.name)
-    return 0
+        shutil.copy2(asset, html / "_static" / asset.name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,21 +242,39 @@ def main(argv: list[str] | None = None) -> int:
 
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(root), "--builder", "html", "-n", "-W", "--keep-going"]
+    # Both editions render at once (every notebook is executed and cached by now, and each Sphinx
+    # build uses one core); the Chinese build's log goes to a file, printed if it fails.
+    # The English strings are extracted alongside, for the catalogues' gate (tests/i18n).
+    chinese, zh_log, extraction = None, build / "zh.log", None
+    if (root / "locale").is_dir():
+        from tools import i18n
+
+        zh_cmd = translation_command(root, build)
+        print("+", " ".join(zh_cmd), f"> {zh_log}", flush=True)
+        with zh_log.open("w") as log:
+            chinese = subprocess.Popen(zh_cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+        extraction = subprocess.Popen(i18n.extract_command(root, i18n.templates_dir(root)) + ["-q"], cwd=root,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     print("+", " ".join(cmd), flush=True)
     result = subprocess.run(cmd, cwd=root)
+    zh_status = chinese.wait() if chinese is not None else 0
+    if extraction is not None:
+        extraction.wait()  # its failures are the gate's to report
     if result.returncode != 0:
         count = print_reports(build, root)
         print(f"\nmake book failed (exit {result.returncode}); {count} execution report(s) above")
         return result.returncode
-    # Sphinx neither overwrites a static file already in the output nor copies any when no page is
-    # out of date: copy the course's own CSS itself, so an edit to it always reaches the book.
-    for asset in sorted((root / "_static").glob("*")) if (root / "_static").is_dir() else []:
-        shutil.copy2(asset, build / "html" / "_static" / asset.name)
-    if (root / "locale").is_dir():
-        started_zh = time.perf_counter()
-        if build_translation(root, build) != 0:
-            return 1
-        print(f"Chinese edition built in {time.perf_counter() - started_zh:.1f} s: {build / 'html' / 'zh'}")
+    copy_static(root, build / "html")
+    if chinese is not None:
+        if zh_status != 0:
+            print(zh_log.read_text(errors="replace")[-20000:])
+            print(f"\nmake book failed: the Chinese edition (exit {zh_status}); its log is above ({zh_log})")
+            return zh_status
+        from tools.i18n import PREFIX
+
+        shutil.copytree(build / PREFIX / "_build" / "html", build / "html" / PREFIX, dirs_exist_ok=True)
+        copy_static(root, build / "html" / PREFIX)
+        print(f"Chinese edition built: {build / 'html' / PREFIX / 'index.html'}")
     built_stamp.write_text(inputs)
     print(f"Book built in {time.perf_counter() - started:.1f} s: {build / 'html' / 'index.html'}")
     return 0

@@ -24,7 +24,6 @@ import datetime as dt
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -59,6 +58,11 @@ def markup(text: str) -> list[str]:
     found += [m.group(0) for m in _CODE.finditer(_MATH.sub(" ", rest))]
     found += [f"]({m.group(1)})" for m in _LINK.finditer(rest)]
     return sorted(found)
+
+
+def templates_dir(root: Path) -> Path:
+    """Where ``make book`` extracts the templates (the gate re-extracts there: only changes are read)."""
+    return root / "_build" / "i18n"
 
 
 def locale_dir(root: Path) -> Path:
@@ -98,13 +102,19 @@ def write_config(root: Path, config: dict, name: str) -> Path:
     return path
 
 
-def extract(root: Path, out: Path, *, quiet: bool = True) -> Path:
-    """Run Sphinx's gettext builder over the book; returns the folder of ``.pot`` templates."""
+def extract_command(root: Path, out: Path) -> list[str]:
+    """Sphinx's gettext builder over the book, templates into ``out/_build/gettext`` (incremental:
+    a second run reads only the pages that changed)."""
     config = write_config(root, edition_config(root, gettext=True), ".config_gettext.yml")
     jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(root), "--config", str(config), "--path-output", str(out),
-           "--builder", "custom", "--custom-builder", "gettext", "-n", "-W", "--keep-going"]
-    done = subprocess.run(cmd + (["-q"] if quiet else []), cwd=root, capture_output=quiet, text=True)
+    return [str(jb), "build", str(root), "--config", str(config), "--path-output", str(out),
+            "--builder", "custom", "--custom-builder", "gettext", "-n", "-W", "--keep-going"]
+
+
+def extract(root: Path, out: Path, *, quiet: bool = True) -> Path:
+    """Extract the English strings of the book; returns the folder of ``.pot`` templates."""
+    done = subprocess.run(extract_command(root, out) + (["-q"] if quiet else []), cwd=root,
+                          capture_output=quiet, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"gettext extraction failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
     return out / "_build" / "gettext"
@@ -207,16 +217,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{count:5d}  {page}")
         print(f"{sum(counts.values()):5d}  strings in {len(counts)} catalogues")
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        pot_dir = args.templates or extract(root, Path(tmp))
-        if args.command == "update":
-            needs = update(root, pot_dir)
-            for page, count in needs.items():
-                if count:
-                    print(f"{count:5d} to translate  {catalogue_dir(root).relative_to(root) / page}.po")
-            print(f"catalogues updated; {sum(needs.values())} entries need a translation (empty or fuzzy)")
-            return 0
-        problems = check(root, pot_dir)
+    pot_dir = args.templates or extract(root, templates_dir(root))
+    if args.command == "update":
+        needs = update(root, pot_dir)
+        for page, count in needs.items():
+            if count:
+                print(f"{count:5d} to translate  {catalogue_dir(root).relative_to(root) / page}.po")
+        print(f"catalogues updated; {sum(needs.values())} entries need a translation (empty or fuzzy)")
+        return 0
+    problems = check(root, pot_dir)
     if args.page:
         problems = [line for line in problems if line.startswith(tuple(args.page))]
     for line in problems:

@@ -29,7 +29,7 @@ PAGE = "# A tiny page\n\nAttention weighs the values by how well each key matche
 
 
 def test_every_page_of_the_book_has_a_finished_current_translation():
-    templates = i18n.extract(ROOT, ROOT / "_build" / "i18n")  # incremental: only changed pages are read again
+    templates = i18n.extract(ROOT, i18n.templates_dir(ROOT))  # make book extracted them: only changes are read
     problems = i18n.check(ROOT, templates)
     assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} in all) Refresh with `{i18n.UPDATE}`."
     assert sum(i18n.stats(ROOT).values()) >= 1000, "the whole book, not a sample"
