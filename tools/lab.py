@@ -11,8 +11,16 @@ Before JupyterLab starts:
 2. The venv's ``bin/`` goes first on ``PATH``, and JupyterLab's terminals start a non-login shell
    that keeps it (a login shell would re-read ``/etc/profile``, which resets ``PATH``): ``attn-course``
    and ``python`` in a terminal are the venv's.
-3. One line says how to grade an exercise.
-4. JupyterLab fetches nothing from the internet (no news feed, no update check): the course runs offline.
+3. One line says how to grade an exercise, and one more if this Python's version differs from the one the
+   notebooks were saved with: JupyterLab writes the kernel's ``language_info`` (with its Python version) into
+   every notebook it opens and marks it modified when that differs, so such a notebook shows as unsaved and
+   ``git status`` lists it (``git checkout -- book/`` undoes it). No setting avoids this: JupyterLab compares
+   the whole ``language_info`` with what the kernel reports, and a notebook without ``version`` differs too.
+4. JupyterLab fetches nothing from the internet and does not ask to: no news feed, no update check, and
+   no "Would you like to get notified about official Jupyter news?" popup. The popup comes from the
+   front end's ``fetchNews`` setting (default "ask"), not from the server's ``news_url``, so the default
+   of that setting is overridden: JupyterLab reads ``overrides.json`` from its application settings
+   folder, which for ``make lab`` is ``tools/lab_settings/`` (a learner's own settings still win).
 
 Every other argument goes to ``jupyter lab`` unchanged.
 """
@@ -26,6 +34,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Holds ``overrides.json``: new defaults for JupyterLab's settings (the news popup off).
+SETTINGS = ROOT / "tools" / "lab_settings"
 #: The notebooks that are the course's own, relative to the notebook folder.
 COURSE_NOTEBOOKS = ("*.ipynb", "student_exercises/*.ipynb")
 #: A terminal opens in the folder the file browser shows; JupyterLab sets JUPYTER_SERVER_ROOT in it.
@@ -47,6 +57,21 @@ def trust(folder: Path) -> list[Path]:
     return paths
 
 
+def version_note(folder: Path) -> str | None:
+    """A line on the Python version, if the course's notebooks were saved with another one than this Python."""
+    import json
+    import platform
+
+    saved = {json.loads(p.read_text(encoding="utf-8")).get("metadata", {}).get("language_info", {}).get("version")
+             for p in sorted(folder.glob(COURSE_NOTEBOOKS[0]))} - {None}
+    if not saved or saved == {platform.python_version()}:
+        return None
+    return (f"Note: the notebooks were saved with Python {', '.join(sorted(saved))}, this is "
+            f"{platform.python_version()}: JupyterLab records the kernel's version, so a notebook you open shows as "
+            "modified (metadata only). If you changed nothing else, `git checkout -- book/` undoes it before a "
+            "`git pull`.")
+
+
 def terminal_shell() -> str:
     """The user's shell, not as a login shell, so that it keeps the ``PATH`` JupyterLab was started with."""
     return os.environ.get("SHELL") or shutil.which("bash") or shutil.which("sh") or "/bin/sh"
@@ -62,6 +87,8 @@ def main(argv: list[str]) -> None:
     os.environ["VIRTUAL_ENV"] = str(Path(venv_bin).parent)
     print(f"trusted {len(trust(folder))} course notebooks in {folder}", flush=True)
     print(GRADING_HINT, flush=True)
+    if note := version_note(folder):
+        print(note, flush=True)
 
     from jupyterlab.labapp import LabApp
 
@@ -70,6 +97,7 @@ def main(argv: list[str]) -> None:
         f"--ServerApp.terminado_settings=shell_command={terminal_shell()}",
         "--LabApp.news_url=None",  # offline: no news feed and no update check from jupyter.org
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabApp.app_settings_dir={SETTINGS}",  # overrides.json: fetchNews "false", so no news popup
     ]
     if hasattr(os, "getuid") and os.getuid() == 0:
         server.append("--allow-root")  # Jupyter refuses root without it (common in containers)

@@ -10,6 +10,7 @@ and conditions, never fixed sleeps; the Run All times are printed, never asserte
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -173,10 +174,22 @@ def _errors(page) -> list[str]:
         .map(o => o.textContent).filter(t => t.includes('Traceback')).map(t => t.slice(0, 500))""")
 
 
+def _news_setting(lab: Lab) -> str:
+    """The effective ``fetchNews`` setting ("none": ask), which decides whether JupyterLab asks to fetch news:
+    the user's value, else the schema's default (where the settings overrides land)."""
+    url = f"{lab.url}/lab/api/settings/@jupyterlab/apputils-extension:notification?token={lab.token}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        plugin = json.load(response)
+    return plugin["settings"].get("fetchNews", plugin["schema"]["properties"]["fetchNews"]["default"])
+
+
 def test_chapter_opens_clean_renders_myst_runs_and_its_explorer_redraws(page, lab):
     original = (lab.folder / CHAPTER).read_bytes()
     _open(page, lab, CHAPTER)
     assert not _dirty(page), "opening the chapter changed it (its metadata differs from what JupyterLab writes)"
+    # no "Would you like to get notified about official Jupyter news?" toast (it shows on load when it shows)
+    assert _news_setting(lab) == "false"
+    assert not [t for t in page.locator(".Toastify__toast").all_inner_texts() if "Jupyter news" in t]
     _check_markup(page)
     solutions = page.locator(f"{PANEL} .jp-MarkdownCell details")
     assert solutions.count() >= 3

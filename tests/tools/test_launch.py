@@ -39,6 +39,18 @@ def test_binder_installs_the_package_and_python_matches():
     assert re.fullmatch(r"python-3\.\d+\n", (ROOT / "binder" / "runtime.txt").read_text())
 
 
+def test_binder_installs_jupyterlab_myst_at_the_pinned_version():
+    """Binder renders the chapters' MyST as make lab does: postBuild installs the constraints.txt pin."""
+    from importlib.metadata import version
+
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    pattern = re.search(r'grep -i "(\^jupyterlab\[-_\]myst==)"', post_build)
+    assert pattern, "postBuild no longer installs jupyterlab_myst from constraints.txt"
+    pins = [line for line in (ROOT / "constraints.txt").read_text().splitlines()
+            if re.match(pattern.group(1), line, re.IGNORECASE)]
+    assert pins == [f"jupyterlab_myst=={version('jupyterlab_myst')}"], pins
+
+
 def test_pages_workflow_builds_with_warnings_as_errors_and_publishes_html():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "book.yml").read_text())
     steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
