@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-import nbformat
+from ._nbformat import nbformat
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 #: What ipykernel reports (``IPythonKernel.language_info``) and JupyterLab writes into a notebook it opens:

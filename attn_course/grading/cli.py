@@ -19,13 +19,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import reports
-from .course import Course, CourseError, load_course
-from .spec import INSTRUCTOR_ENV, MissingFolder, students_dir
+from .spec import INSTRUCTOR_ENV, MissingFolder, students_dir  # spec imports only the standard library
+
+# Everything else is imported where it is used: ``grade`` starts the zygote (which imports torch for the
+# sandboxes) before this process imports torch, nbformat and the course, so the two overlap.
+if TYPE_CHECKING:
+    from .course import Course
 
 
 def _course(given: str | None) -> Course | None:
+    from .course import CourseError, load_course
+
     try:
         return load_course(given)
     except (MissingFolder, CourseError) as exc:
@@ -65,7 +71,8 @@ def interrupts_deferred() -> Iterator[None]:
 def cmd_grade(args: argparse.Namespace) -> int:
     from .sandbox import start_zygote
 
-    start_zygote()  # it imports torch for the sandboxes while this process loads the course
+    start_zygote()  # first: it imports torch for the sandboxes while this process loads the course
+    from . import reports
     from .batch import grade_all
 
     course = _course(args.course)
@@ -140,6 +147,7 @@ def _found(find, given: str | None):
 def cmd_exercises(args: argparse.Namespace) -> int:
     """The sets and their points; a notebook path is shown (as the folder was given) only when
     its folder is given or found, else null / "-"."""
+    from .course import CourseError, load_course
     from .spec import all_sets
 
     try:

@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
+from .._nbformat import nbformat
 from .spec import ExerciseSet, all_sets
 
 CHECK_PREFIX = "check-"

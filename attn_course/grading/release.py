@@ -28,9 +28,8 @@ import re
 import textwrap
 from pathlib import Path
 
-import nbformat
-
 from .. import _notebooks
+from .._nbformat import nbformat
 from .notebook import check_part, tags
 from .spec import ExerciseSet
 
