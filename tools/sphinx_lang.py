@@ -7,6 +7,11 @@ one) says that this build is it. Every page then gets a link to the same page in
 edition (``lang-switch.html`` in the article header, ``tools/templates``) and a
 ``<link rel="alternate" hreflang>`` for browsers and search engines.
 
+In the Chinese edition, two labels that Sphinx's catalogues do not reach are translated when a
+page is read: the captions of the table of contents (Part I, ...; jupyter-book adds its toctrees
+after Sphinx has translated the page, so their captions are looked up in the page's catalogue
+here) and myst-nb's "Show code cell source" buttons of folded cells (``FOLD_PROMPTS``).
+
 **Chinese in the English edition.**
 Loaded through ``sphinx.local_extensions`` in ``_config.yml``. The pages are English
 (``<html lang="en">``), but the glossary gives every term in Chinese too, and the source article
@@ -25,7 +30,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.locale import init as init_locale
+from sphinx.util.i18n import docname_to_domain
 
 #: Simplified Chinese, as the glossary writes it (简体中文).
 LANG = "zh-Hans"
@@ -50,6 +59,26 @@ def tag_chinese(html: str) -> str:
         else:
             out.append(CJK_RUN.sub(lambda m: f'<span lang="{LANG}">{m.group(0)}</span>', part))
     return "".join(out)
+
+
+#: myst-nb's prompts for a folded cell, by what the cell hides ("Show code cell source", ...).
+FOLD_PROMPTS = {"input": ("显示代码", "隐藏代码"), "output": ("显示输出", "隐藏输出"),
+                "all": ("显示单元格", "隐藏单元格"), "input+output": ("显示代码与输出", "隐藏代码与输出")}
+
+
+def translate_page_labels(app: Sphinx, doctree: nodes.document) -> None:
+    """Toctree captions from the page's catalogue, and folded cells' prompts, in the translation."""
+    if not app.config.course_edition:
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir, d)) for d in app.config.locale_dirs]
+    catalog, _ = init_locale(dirs, app.config.language, domain)
+    for toctree in doctree.findall(addnodes.toctree):
+        if toctree.get("caption"):
+            toctree["caption"] = catalog.gettext(toctree["caption"])
+    for cell in doctree.findall(nodes.container):
+        if cell.get("hide_mode") in FOLD_PROMPTS:
+            cell["prompt_show"], cell["prompt_hide"] = FOLD_PROMPTS[cell["hide_mode"]]
 
 
 def other_edition(pagename: str, edition: str, translation: str) -> dict[str, str] | None:
@@ -93,5 +122,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("course_edition", "", "html", types=[str])
     app.add_config_value("course_translation", "", "html", types=[str])
     app.connect("html-page-context", link_editions)
+    app.connect("doctree-read", translate_page_labels)
     app.connect("build-finished", mark_pages)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -117,3 +117,12 @@ def test_chinese_search_finds_the_pages_that_use_a_word(book_html, browser, word
     found = {unquote(urlparse(h).path).split(f"/{PREFIX}/", 1)[1] for h in hrefs}
     assert found <= uses, f"results for {word} on pages that do not use it: {sorted(found - uses)}"
     assert titled <= found, f"pages with {word} in a heading that the search missed: {sorted(titled - found)}"
+
+
+def test_the_chinese_navigation_and_folded_cells_are_in_chinese(book_html):
+    """Labels outside the catalogues: the table of contents' part captions, myst-nb's fold buttons."""
+    for page in CONTENT:
+        soup = BeautifulSoup((book_html / PREFIX / page).read_text(encoding="utf-8"), "html.parser")
+        captions = [c.get_text(strip=True) for c in soup.select("nav p.caption span.caption-text")]
+        assert captions and all(CJK.search(c) for c in captions), (page, captions)
+        assert "Show code cell" not in soup.get_text() and "Hide code cell" not in soup.get_text(), page
