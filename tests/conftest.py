@@ -50,29 +50,3 @@ def _move_slider(box, name, value):
 def move_slider():
     """``move_slider(box, name, value)``: set one slider of an explorer's live widget; return the PNGs before, after."""
     return _move_slider
-
-
-def _dispatch_rank(items) -> int:
-    """0 for a file with a slow or browser test, 1 for a chapter notebook, 2 for another notebook, 3 otherwise."""
-    if any(item.get_closest_marker("slow") or item.get_closest_marker("browser") for item in items):
-        return 0
-    path = items[0].path
-    if path.suffix == ".ipynb":
-        return 1 if path.parent.name == "book" else 2
-    return 3
-
-
-def pytest_collection_modifyitems(items):
-    """Order the files longest first, keeping each file's tests together and in their order.
-
-    ``make test`` runs ``-n 2 --dist loadfile``: xdist hands out whole files in collection order, one
-    at a time to whichever worker is free. Collected as they come (unit tests, then the chapters last),
-    a 20-40 s chapter or a sandboxed grading file could start while the other worker idles at the end.
-    The long files (slow or browser tests, then the chapter notebooks under nbval, then the exercise
-    notebooks) go first, and the many short unit-test files fill the gaps at the end.
-    """
-    files: dict = {}
-    for item in items:
-        files.setdefault(item.path, []).append(item)
-    ordered = sorted(files.values(), key=_dispatch_rank)  # stable: the collection order within a rank
-    items[:] = [item for group in ordered for item in group]
