@@ -27,6 +27,8 @@ def toc_pages() -> list[str]:
 
 
 PAGES = toc_pages()
+#: The report of each page checked in this module, so that a later test reads it instead of checking the page again.
+REPORTS: dict = {}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,7 @@ def test_every_built_page_is_checked(book_html):
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_offline(site, page):
     base, context = site
-    report = check_page(context, base + page, page, SHOTS / "book")
+    report = REPORTS[page] = check_page(context, base + page, page, SHOTS / "book")
     assert not report.problems, f"{page}:\n  " + "\n  ".join(report.problems)
     assert report.explorers_moved == report.explorers
 
@@ -55,7 +57,8 @@ def test_page_renders_offline(site, page):
 def test_intro_math_is_typeset(site):
     """The intro has display math: it must come out as MathJax output, not TeX source."""
     base, context = site
-    report = check_page(context, base + "book/intro.html", "book/intro.html", SHOTS / "book")
+    page = "book/intro.html"  # checked by test_page_renders_offline just before, unless run alone
+    report = REPORTS.get(page) or check_page(context, base + page, page, SHOTS / "book")
     assert report.math > 0 and not report.problems
 
 

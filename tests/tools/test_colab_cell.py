@@ -7,14 +7,17 @@ import contextlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import types
 import venv
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 
 from tools import colab_cell
 
@@ -113,19 +116,54 @@ def test_the_cell_does_nothing_and_prints_nothing_unless_colab_lacks_the_package
 RUNTIME = ["torch", "numpy", "matplotlib", "ipywidgets"]
 
 
+def runtime_closure(names: list[str]) -> list[metadata.Distribution]:
+    """The installed distributions ``names`` need at run time (their dependencies, without extras), each once."""
+    found: dict[str, metadata.Distribution] = {}
+    todo = list(names)
+    while todo:
+        dist = metadata.distribution(todo.pop())
+        key = re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
+        if key not in found:
+            found[key] = dist
+            todo += [req.name for req in map(Requirement, dist.requires or [])
+                     if req.marker is None or req.marker.evaluate({"extra": ""})]
+    return list(found.values())
+
+
+def link_runtime(folder: Path) -> None:
+    """Symlink into ``folder`` the top-level files of pip and of the runtime closure of RUNTIME, as installed here.
+
+    A Colab runtime has these in its system site-packages, installed long before the cell runs; this
+    is that folder. Installing them again (torch alone is 200 MB of wheel) would take minutes and
+    test pip, not the cell. attn_course is not in the closure, so it stays missing.
+    """
+    folder.mkdir()
+    for dist in runtime_closure([*RUNTIME, "pip"]):
+        assert dist.metadata["Name"] != "attn-course"
+        for top in {file.parts[0] for file in dist.files or [] if file.parts[0] not in ("..", "__pycache__")}:
+            source = Path(dist.locate_file(top))
+            if source.exists() and not (folder / top).exists():
+                (folder / top).symlink_to(source)
+
+
 @pytest.mark.slow
 def test_the_cell_installs_the_package_in_a_clean_venv(tmp_path):
-    """A fresh venv with the pinned runtime dependencies and no attn_course; the cell, told it runs in
-    Colab (a fake google.colab module), installs the package from a git URL (a clone of this
-    repository in place of GitHub), and then ``import attn_course`` works."""
-    env_dir, repo = tmp_path / "venv", tmp_path / "repo"
-    venv.create(env_dir, with_pip=True)  # no --system-site-packages: nothing of this venv leaks in
+    """A fresh venv that sees the pinned runtime dependencies (a site folder as Colab's) and no attn_course;
+    the cell, told it runs in Colab (a fake google.colab module), installs the package from a git URL (a
+    clone of this repository in place of GitHub) into the venv, and then ``import attn_course`` works."""
+    env_dir, repo, runtime = tmp_path / "venv", tmp_path / "repo", tmp_path / "colab-site-packages"
+    venv.create(env_dir)  # no --system-site-packages: only the runtime folder below (with pip) is shared
     python = env_dir / "bin" / "python"
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}}
-    pip = [str(python), "-m", "pip", "install", "--quiet", "--retries", "1", "--timeout", "30"]
-    # The CPU build of torch (as binder/requirements.txt): a local wheel cache (pip's find-links) serves it first.
-    subprocess.run(pip + ["--extra-index-url", "https://download.pytorch.org/whl/cpu",
-                          "-c", str(ROOT / "constraints.txt"), *RUNTIME], check=True, env=env, timeout=600)
+    link_runtime(runtime)
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True, env=env).stdout.strip()
+    (Path(site) / "colab_runtime.pth").write_text(f"{runtime}\n")
+    versions = subprocess.run([str(python), "-c", "import torch, numpy, matplotlib, ipywidgets as w; "
+                               "print(torch.__version__, numpy.__version__, matplotlib.__version__, w.__version__)"],
+                              capture_output=True, text=True, env=env, cwd=tmp_path)
+    pinned = [metadata.version(name) for name in RUNTIME]
+    assert versions.returncode == 0 and versions.stdout.split() == pinned, versions.stderr[-3000:]
     missing = subprocess.run([str(python), "-c", "import attn_course"], capture_output=True, text=True, env=env,
                              cwd=tmp_path)
     assert "No module named 'attn_course'" in missing.stderr
