@@ -36,7 +36,10 @@ capacity limit at this size.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 
@@ -60,13 +63,20 @@ class BottleneckSetup:
     d_hidden: int = 32  # each GRU; the summary a decoder without attention gets is 2 * d_hidden numbers
     batch_size: int = 64
     steps: int = 400  # optimisation steps, the same for both models
+    train_size: int = 0  # distinct training call signs, one pass per epoch (0: new ones at every step, one epoch)
     lr: float = 1e-2  # Adam, falling linearly to final_lr at the last step
     final_lr: float = 1e-3
     test_size: int = 1000
+    eval_every: int = 0  # steps between held-out evaluations during training (0: only after the last step)
 
     def __post_init__(self) -> None:
         for name in ("d_embed", "d_hidden", "batch_size", "steps", "test_size"):
             check_positive_int(name, getattr(self, name))
+        check_nonnegative_int("eval_every", self.eval_every)
+        check_nonnegative_int("train_size", self.train_size)
+        if self.train_size and (self.train_size % self.batch_size or self.steps * self.batch_size % self.train_size):
+            raise ValueError(f"train_size must fill whole batches of {self.batch_size} and steps whole passes over it, "
+                             f"got train_size={self.train_size}, steps={self.steps}")
         check_positive("lr", self.lr)
         check_positive("final_lr", self.final_lr)
         check_count_range("lengths", self.lengths)
@@ -85,8 +95,11 @@ class BottleneckResult:
     counts: list[int]  # test call signs per input-length bin
     accuracy: dict[str, list[float]]  # exact match per bin (NaN for an empty bin)
     by_letters: dict[str, list[float]]  # exact match per letter count in setup.lengths
-    losses: dict[str, list[float]]  # training loss at every optimisation step
+    losses: dict[str, list[float]]  # training loss, the mean over each loss_every steps
     steps: int
+    eval_steps: list[int] = field(default_factory=list)  # the steps after which curves were measured
+    curves: dict[str, list[list[float]]] = field(default_factory=dict)  # exact match per bin at each eval step
+    loss_every: int = 1  # optimisation steps per entry of losses
     seconds: dict[str, float] = field(default_factory=dict)  # training wall time: volatile, never print it
     models: dict[str, Seq2Seq] = field(default_factory=dict, repr=False)
 
@@ -98,8 +111,10 @@ def _check_setup(setup: object) -> BottleneckSetup:
 
 
 def bottleneck_data(seed: int, setup: BottleneckSetup) -> tuple[list[tuple[str, str]], torch.Tensor, torch.Tensor]:
-    """Step 1 of the protocol: ``(test pairs, src batches (steps, B, L), tgt batches (steps, B, T))``.
+    """Step 1 of the protocol: ``(test pairs, src batches (N_b, B, L), tgt batches (N_b, B, T))``.
 
+    ``N_b`` is ``setup.steps`` (fresh call signs at every step) or ``train_size // batch_size`` (one pass
+    over a fixed training set; :func:`run_bottleneck` makes ``steps // N_b`` passes, each in a new order).
     The test set is drawn first, so it does not depend on ``setup.steps``; no training pair repeats a
     test call sign.
     """
@@ -108,8 +123,9 @@ def bottleneck_data(seed: int, setup: BottleneckSetup) -> tuple[list[tuple[str, 
     generator = torch.Generator().manual_seed(seed)
     test = spelling_pairs(setup.test_size, generator, lengths=setup.lengths)
     held_out = {sign for _, sign in test}
-    training = spelling_pairs(setup.steps * setup.batch_size, generator, lengths=setup.lengths, exclude=held_out)
     source, target = spelling_vocabs(setup.tokens)
+    size = setup.train_size or setup.steps * setup.batch_size
+    training = spelling_pairs(size, generator, lengths=setup.lengths, exclude=held_out)
     tokenized = [(spelling_tokens(spelled, setup.tokens), sign) for spelled, sign in training]
     src, tgt = length_batches(tokenized, source, target, setup.batch_size)
     return test, src, tgt
@@ -140,6 +156,14 @@ def run_bottleneck(seed: int = 0, setup: BottleneckSetup | None = None, *,
         bins=bins, counts=[sum(lo <= len(t) < hi for t in texts) for lo, hi in zip(bins[:-1], bins[1:], strict=True)],
         accuracy={}, by_letters={}, losses={}, steps=setup.steps,
     )
+    result.eval_steps = list(range(setup.eval_every, setup.steps + 1, setup.eval_every)) if setup.eval_every else []
+    counts = list(range(setup.lengths.start, setup.lengths.stop + 1))  # bins of one letter count each
+
+    def evaluate(model: Seq2Seq) -> tuple[list[float], list[float]]:  # exact match per bin, per letter count
+        predictions, _ = translate(model, texts, source, target, max_len=setup.lengths.stop)
+        return (accuracy_by_length(texts, predictions, references, bins),
+                accuracy_by_length(references, predictions, references, counts))
+
     for use_attention in attention:
         name = MODEL_NAMES[use_attention]
         with torch.random.fork_rng(devices=[]):  # seeded initialisation, the caller's RNG untouched
@@ -147,31 +171,49 @@ def run_bottleneck(seed: int = 0, setup: BottleneckSetup | None = None, *,
             model = Seq2Seq(len(source), len(target), d_embed=setup.d_embed, d_hidden=setup.d_hidden,
                             attention=use_attention)
         losses: list[float] = []
-        history = train(model, _batch_loss, (src, tgt), epochs=1, batch_size=1, lr=setup.lr, final_lr=setup.final_lr,
-                        seed=seed, step_callback=losses.append)
-        predictions, _ = translate(model, texts, source, target, max_len=setup.lengths.stop)
-        result.accuracy[name] = accuracy_by_length(texts, predictions, references, bins)
-        counts = list(range(setup.lengths.start, setup.lengths.stop + 1))  # bins of one letter count each
-        result.by_letters[name] = accuracy_by_length(references, predictions, references, counts)
-        result.losses[name], result.seconds[name], result.models[name] = losses, history.seconds, model
+        curve: list[list[float]] = []
+
+        def record(loss: float, model: Seq2Seq = model, losses: list[float] = losses,
+                   curve: list[list[float]] = curve) -> None:
+            losses.append(loss)
+            if setup.eval_every and len(losses) % setup.eval_every == 0:
+                curve.append(evaluate(model)[0])  # greedy decoding: no dropout, no random numbers drawn
+                model.train()
+
+        history = train(model, _batch_loss, (src, tgt), epochs=setup.steps // len(src), batch_size=1, lr=setup.lr,
+                        final_lr=setup.final_lr, seed=seed, step_callback=record)
+        result.accuracy[name], result.by_letters[name] = evaluate(model)
+        result.curves[name], result.losses[name], result.seconds[name] = curve, losses, history.seconds
+        result.models[name] = model
     return result
 
 
+def save_record(result: BottleneckResult, setup: BottleneckSetup, seed: int, path: str | Path, command: str) -> None:
+    """Write ``result`` (without models and timings) as JSON, with the setup, seed and ``command`` that made it.
 
-def budget_check(seed: int = 0, setup: BottleneckSetup | None = None, budgets: tuple[int, ...] = (2, 4), *,
-                 attention: bool = False) -> dict[int, list[float]]:
-    """Exact match per bin of one model trained for ``k * setup.steps`` steps, for k = 1 and each of ``budgets``.
-
-    The evidence for or against "trained to convergence": if more steps no longer change the curve,
-    the model has learned what it can at this size. Everything but the step count (and so the
-    learning-rate schedule's length) is the same, the test set included. Costs ``1 + sum(budgets)``
-    trainings of the budget in ``setup``.
+    Training losses are stored as means over each ``setup.eval_every`` steps (every step if 0), rounded to 4
+    decimals; accuracies are exact fractions of the test set, rounded to 4 decimals.
     """
-    setup = BottleneckSetup() if setup is None else _check_setup(setup)
-    if not budgets or any(not isinstance(k, int) or isinstance(k, bool) or k < 2 for k in budgets):
-        raise ValueError(f"budgets must be ints >= 2, got {budgets!r}")
-    curves = {}
-    for k in (1, *budgets):
-        result = run_bottleneck(seed, replace(setup, steps=k * setup.steps), attention=(attention,))
-        curves[k] = result.accuracy[MODEL_NAMES[attention]]
-    return curves
+    every = setup.eval_every or 1
+    losses = {name: [round(sum(xs[i : i + every]) / len(xs[i : i + every]), 4) for i in range(0, len(xs), every)]
+              for name, xs in result.losses.items()}
+    fields = {**{f.name: getattr(setup, f.name) for f in dataclasses.fields(setup)},
+              "lengths": [setup.lengths.start, setup.lengths.stop], "bins": list(setup.bins)}
+    rounded = {"accuracy": result.accuracy, "by_letters": result.by_letters}
+    record = {"command": command, "seed": seed, "setup": fields, "bins": result.bins, "counts": result.counts,
+              **{key: {n: [round(x, 4) for x in xs] for n, xs in value.items()} for key, value in rounded.items()},
+              "eval_steps": result.eval_steps, "steps": result.steps, "loss_every": every,
+              "curves": {n: [[round(x, 4) for x in row] for row in rows] for n, rows in result.curves.items()},
+              "losses": losses}
+    Path(path).write_text(json.dumps(record, indent=1) + "\n")
+
+
+def load_record(path: str | Path) -> tuple[BottleneckResult, BottleneckSetup, int, str]:
+    """Read what :func:`save_record` wrote: ``(result, setup, seed, command)``."""
+    record = json.loads(Path(path).read_text())
+    fields = dict(record["setup"], lengths=range(*record["setup"]["lengths"]), bins=tuple(record["setup"]["bins"]))
+    result = BottleneckResult(bins=record["bins"], counts=record["counts"], accuracy=record["accuracy"],
+                              by_letters=record["by_letters"], losses=record["losses"], steps=record["steps"],
+                              eval_steps=record["eval_steps"], curves=record["curves"],
+                              loss_every=record["loss_every"])
+    return result, BottleneckSetup(**fields), record["seed"], record["command"]
