@@ -1,17 +1,18 @@
 """Has a training run converged? The check behind "both models trained to convergence", in code.
 
 A model is trained to convergence when more training no longer changes what it can do, measured on
-held-out data. Here that is checked on a *curve*: held-out measurements (for example, exact match in
-each input-length bin) taken every few steps of one run at a constant learning rate. The run is
-**converged** if the second half of its budget changed no measurement by more than ``tolerance``:
+held-out data. Here that is checked on a *curve*: held-out scores where higher is better (for example,
+exact match in each input-length bin) taken every few steps of one run at a constant learning rate.
+The run is **converged** if the second half of its budget improved no score by more than ``tolerance``:
 doubling the steps from half the budget to all of it bought (almost) nothing. Each end of that
 comparison is the mean of ``window`` evaluations, so that one noisy evaluation cannot decide it.
+A score that *falls* (the model over-fits its training set) passes: more training did not help.
 A constant learning rate matters: with a decaying one, any run ends flat.
 
-This is a *progress* criterion in the sense of Prechelt, "Early stopping, but when?" (1998): stop when
-the held-out score stops improving. It cannot prove that a much longer run would not improve again
-(a run can sit on a plateau before it learns something new); it shows that this budget was enough
-for the curve to stop moving.
+This is a *progress* criterion in the spirit of early stopping (Prechelt, "Early stopping, but when?",
+1998): stop when the held-out score stops improving. It cannot prove that a much longer run would not
+improve again (a run can sit on a plateau before it learns something new); it shows that this budget
+was enough for the held-out curve to stop rising.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def _check_curve(curve: object, window: int) -> list[list[float]]:
     return [[float(x) for x in row] for row in curve]
 
 
-def half_budget_change(curve: Sequence[Sequence[float]], window: int = 4) -> list[float]:
-    """Per measurement: the mean of the last ``window`` evaluations minus the mean of the ``window`` ending at half.
+def half_budget_gain(curve: Sequence[Sequence[float]], window: int = 4) -> list[float]:
+    """Per score: the mean of the last ``window`` evaluations minus the mean of the ``window`` ending at half.
 
     ``curve`` holds one row per evaluation, taken at equally spaced steps from the start of training;
     evaluation ``len(curve) // 2`` is the one at half the budget.
@@ -46,9 +47,9 @@ def half_budget_change(curve: Sequence[Sequence[float]], window: int = 4) -> lis
 
 
 def is_converged(curve: Sequence[Sequence[float]], window: int = 4, tolerance: float = 0.02) -> bool:
-    """True if no measurement of :func:`half_budget_change` moved by more than ``tolerance``, up or down."""
+    """True if no score of :func:`half_budget_gain` rose by more than ``tolerance`` (falling is allowed)."""
     check_positive("tolerance", tolerance)
-    return max(abs(change) for change in half_budget_change(curve, window)) <= tolerance
+    return max(half_budget_gain(curve, window)) <= tolerance
 
 
 def converged_at(steps: Sequence[int], curve: Sequence[Sequence[float]], window: int = 4,
