@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bottleneck.py --seeds 1 2  # other seeds, printed only
     .venv/bin/python benchmarks/bottleneck.py --train-size 0 --steps 9600  # new call signs at every step
 
-Trains both models of :data:`attn_course.lessons.bottleneck.CONVERGED` (the same training set, sizes,
+Trains both models of :data:`attn_course.lessons.bottleneck.CONVERGENCE_RUN` (the same training set, sizes,
 initialisation seed, batch order, constant learning rate and number of steps) and prints, per seed,
 held-out exact match per input-length bin and per letter count, the held-out curve every
 ``eval_every`` steps with the mean training loss over those steps, and the step from which each model
@@ -21,19 +21,19 @@ import argparse
 import dataclasses
 import time
 
-from attn_course.lessons.bottleneck import CONVERGED, RECORD, convergence_steps, run_bottleneck, save_record
+from attn_course.lessons.bottleneck import CONVERGENCE_RUN, RECORD, convergence_steps, run_bottleneck, save_record
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--steps", type=int, default=CONVERGED.steps, help="optimisation steps, both models")
-    parser.add_argument("--train-size", type=int, default=CONVERGED.train_size,
+    parser.add_argument("--steps", type=int, default=CONVERGENCE_RUN.steps, help="optimisation steps, both models")
+    parser.add_argument("--train-size", type=int, default=CONVERGENCE_RUN.train_size,
                         help="distinct training call signs; 0: new ones at every step")
     parser.add_argument("--record", action="store_true", help=f"write seed 0's run to {RECORD.name}")
     args = parser.parse_args()
-    setup = dataclasses.replace(CONVERGED, steps=args.steps, train_size=args.train_size)
-    if args.record and (args.seeds != [0] or setup != CONVERGED):
+    setup = dataclasses.replace(CONVERGENCE_RUN, steps=args.steps, train_size=args.train_size)
+    if args.record and (args.seeds != [0] or setup != CONVERGENCE_RUN):
         parser.error("--record writes the chapter's run: seed 0 at the default steps")
     for seed in args.seeds:
         wall, cpu = time.perf_counter(), time.process_time()

@@ -8,7 +8,7 @@ import torch
 
 from attn_course.data import spelling_vocabs
 from attn_course.lessons.bottleneck import (
-    CONVERGED,
+    CONVERGENCE_RUN,
     MODEL_NAMES,
     RECORD,
     BottleneckSetup,
@@ -130,7 +130,7 @@ def test_the_record_converges_separates_and_its_start_is_re_derived():
     # the chapter's claims, read from the committed record: both models pass the convergence check within the
     # same budget, attention holds in every bin, the fixed vector falls, by a wide margin
     record, setup, seed, command = load_record(RECORD)
-    assert setup == CONVERGED and seed == 0 and command == "python benchmarks/bottleneck.py --record"
+    assert setup == CONVERGENCE_RUN and seed == 0 and command == "python benchmarks/bottleneck.py --record"
     steps = convergence_steps(record)
     assert list(steps) == list(MODEL_NAMES.values()) and all(step is not None for step in steps.values()), steps
     with_attention, without = record.accuracy[MODEL_NAMES[True]], record.accuracy[MODEL_NAMES[False]]
