@@ -14,7 +14,7 @@ One convention (:mod:`._axes`): data first, keyword ``ax=None``, the ``Figure`` 
 
 from ._axes import shared_colorbar
 from .bars import plot_token_probs
-from .curves import plot_accuracy_by_length, plot_table1
+from .curves import plot_accuracy_by_length, plot_held_out_curve, plot_table1
 from .explorer import Explorer
 from .heatmaps import plot_attention, plot_attention_panels, plot_mask, plot_score_surface
 from .overlays import plot_patch_attention, plot_scene_attention, plot_spectrogram_attention, plot_word_weights
@@ -27,6 +27,7 @@ __all__ = [
     "plot_accuracy_by_length",
     "plot_attention",
     "plot_attention_panels",
+    "plot_held_out_curve",
     "plot_mask",
     "plot_patch_attention",
     "plot_scene_attention",

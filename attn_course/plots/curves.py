@@ -1,6 +1,6 @@
 """Curves: measured quantities against a size, for comparing models or layer types.
 
-Both functions follow the package's convention (:mod:`attn_course.plots._axes`):
+These functions follow the package's convention (:mod:`attn_course.plots._axes`):
 data first, keyword ``ax=None``, the ``Figure`` returned.
 """
 
@@ -67,3 +67,26 @@ def plot_table1(results: dict[str, dict[str, object]], ns: Sequence[int] = (16, 
     else:
         axes[0].legend(fontsize=8)
     return axes[0].figure
+
+
+def plot_held_out_curve(steps: Sequence[int], curve: Sequence[Sequence[float]], labels: Sequence[str], *,
+                        ax: Axes | None = None, title: str | None = None, mark: int | None = None,
+                        mark_label: str = "converged") -> Figure:
+    """Held-out measurements during training, one line per column of ``curve`` (one row per step in ``steps``).
+
+    ``labels`` names the columns (e.g. input-length bins); ``mark`` draws a dashed vertical line at that step.
+    """
+    if len(steps) != len(curve) or any(len(row) != len(labels) for row in curve):
+        raise ValueError(f"curve must have one row per step ({len(steps)}) and one column per label "
+                         f"({len(labels)}), got {[len(row) for row in curve]}")
+    ax = axes_or_new(ax, (5.0, 3.0))
+    for i, label in enumerate(labels):
+        ax.plot(steps, [row[i] for row in curve], label=label)
+    if mark is not None:
+        ax.axvline(mark, color="0.3", linestyle="--", linewidth=1, label=mark_label)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("exact match")
+    ax.set_ylim(-0.02, 1.02)
+    if title:
+        ax.set_title(title)
+    return ax.figure
