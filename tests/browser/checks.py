@@ -53,7 +53,7 @@ def book_pages(html: Path) -> list[str]:
     pages = []
     for path in sorted(html.rglob("*.html")):
         relative = path.relative_to(html)
-        if relative.parts[0] in NON_PAGE_DIRS:
+        if NON_PAGE_DIRS & set(relative.parts[:-1]):  # also zh/_static/... of the Chinese edition
             continue
         pages.append(relative.as_posix())
     return pages

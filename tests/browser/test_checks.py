@@ -85,9 +85,10 @@ def test_a_good_page_passes_and_its_explorer_moves(tmp_path, browser):
 
 
 def test_page_discovery_and_locality(tmp_path):
-    for name in ("index.html", "book/a.html", "_static/x.html", "_sources/y.html"):
+    for name in ("index.html", "book/a.html", "_static/x.html", "_sources/y.html", "zh/book/a.html",
+                 "zh/_static/x.html"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("<p></p>")
-    assert book_pages(tmp_path) == ["book/a.html", "index.html"]
+    assert book_pages(tmp_path) == ["book/a.html", "index.html", "zh/book/a.html"]
     assert is_local("http://127.0.0.1:8000/x") and is_local("data:image/png;base64,AA")
     assert not is_local("https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js")

@@ -109,10 +109,11 @@ def test_chinese_search_finds_the_pages_that_use_a_word(book_html, browser, word
         context = new_context(browser)
         page = context.new_page()
         page.goto(f"{base}{PREFIX}/search.html?q={word}")
-        page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
-        page.wait_for_function("() => !document.querySelector('#search-progress')?.textContent.trim() "
-                               "|| document.querySelector('#search-results h2')", timeout=20_000)
-        hrefs = page.eval_on_selector_all("#search-results ul.search li a", "links => links.map(a => a.href)")
+        # Sphinx lists the results one by one, then writes "found N pages" (translated) in the summary
+        page.wait_for_function("() => { const m = document.querySelector('#search-results p.search-summary')"
+                               "?.textContent.match(/\\d+/); return m && document.querySelectorAll("
+                               "'#search-results ul.search > li').length === Number(m[0]); }", timeout=30_000)
+        hrefs = page.eval_on_selector_all("#search-results ul.search > li > a", "links => links.map(a => a.href)")
         context.close()
     found = {unquote(urlparse(h).path).split(f"/{PREFIX}/", 1)[1] for h in hrefs}
     assert found <= uses, f"results for {word} on pages that do not use it: {sorted(found - uses)}"
