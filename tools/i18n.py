@@ -19,7 +19,6 @@ current English: every failure message names ``UPDATE``, the one command that re
 from __future__ import annotations
 
 import argparse
-import copy
 import datetime as dt
 import re
 import subprocess
@@ -77,7 +76,6 @@ def edition_config(root: Path, *, language: str | None = None, gettext: bool = F
     """``_config.yml`` for a build run from a config file outside ``root``: relative paths made
     absolute, plus the Chinese edition's settings (``language``) or the template extraction's (``gettext``)."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    config = copy.deepcopy(config)
     sphinx = config.setdefault("sphinx", {})
     sphinx["local_extensions"] = {name: str(root / path) for name, path in sphinx.get("local_extensions", {}).items()}
     config["bibtex_bibfiles"] = [str(root / name) for name in config.get("bibtex_bibfiles", [])]

@@ -70,11 +70,12 @@ def translate_page_labels(app: Sphinx, doctree: nodes.document) -> None:
     """Toctree captions from the page's catalogue, and folded cells' prompts, in the translation."""
     if not app.config.course_edition:
         return
-    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
-    dirs = [str(Path(app.srcdir, d)) for d in app.config.locale_dirs]
-    catalog, _ = init_locale(dirs, app.config.language, domain)
-    for toctree in doctree.findall(addnodes.toctree):
-        if toctree.get("caption"):
+    captioned = [toctree for toctree in doctree.findall(addnodes.toctree) if toctree.get("caption")]
+    if captioned:  # the root page's toctrees only: no other page loads its catalogue here
+        domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+        dirs = [str(Path(app.srcdir, d)) for d in app.config.locale_dirs]
+        catalog, _ = init_locale(dirs, app.config.language, domain)
+        for toctree in captioned:
             toctree["caption"] = catalog.gettext(toctree["caption"])
     for cell in doctree.findall(nodes.container):
         if cell.get("hide_mode") in FOLD_PROMPTS:
