@@ -8,7 +8,10 @@
 #   make nbval  nbval over the notebooks under book/ and instructor_exercises/, 2 workers (needs no book build)
 #   make lab    JupyterLab in the venv, for running the chapters locally
 #   make lint   ruff over the package, tests and notebooks
-#   make bench  time and memory of flash_attention vs naive attention vs SDPA (benchmarks/attention.py)
+#   make bench  time and memory of flash_attention and attention() vs SDPA: the ratio table of
+#               benchmarks/attention.py, then masked attention() vs SDPA's math backend
+#               (benchmarks/masked_attention.py); JSON in benchmarks/results/. BENCH_ARGS=--publish
+#               also writes the run the efficiency chapter quotes (attn_course/lessons/data/)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -51,8 +54,10 @@ nbval: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python benchmarks/attention.py
+	$(BIN)/python benchmarks/attention.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/masked_attention.py
 
 # tools/lab.py: trusts the course's notebooks, puts .venv/bin first on PATH in JupyterLab's terminals,
 # prints how to grade, then starts JupyterLab on book/ (with --allow-root only when run as root).

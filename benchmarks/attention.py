@@ -5,13 +5,17 @@
 
 Methods: ``flash`` (attn_course.flash_attention), ``naive`` (attn_course.attention),
 ``sdpa`` (F.scaled_dot_product_attention, PyTorch's fused flash CPU kernel) and
-``sdpa_math`` (the same call restricted to SDPBackend.MATH, the unfused reference).
+``sdpa_math`` (the same call restricted to SDPBackend.MATH, the unfused reference);
+for the timing also ``masked`` (attn_course.attention with a causal bool mask) and
+``math_masked`` (SDPA's math backend with the same mask).
 
 Time: B=1, h=8, d=64, float32, torch.set_num_threads(2), forward (no_grad) and
 forward+backward (autograd.grad of the output against a fixed dO); the four
 methods are called in turn inside each repeat (interleaved, so a burst of load
 from other processes hits all alike) and the medians are compared. The table
-prints flash/sdpa, naive/sdpa and naive/sdpa_math.
+prints the ratios of medians flash/sdpa, naive/sdpa, naive/sdpa_math and
+masked/math_masked ("attention/SDPA-math": attention() with a mask against SDPA's
+math backend with the same mask; benchmarks/masked_attention.py has more masks).
 
 Memory: one fresh subprocess per (method, L). The child imports torch, makes
 its inputs, reads VmHWM (peak resident set) from /proc/self/status as the
@@ -21,7 +25,9 @@ high-water mark across fork + exec. Naive attention needs ~2 h L² 4 bytes
 (scores and weights); configurations that would take more than half of the
 machine's available memory are skipped (``--allow-large`` overrides).
 
-Prints a table and writes JSON (default benchmarks/results/attention.json).
+Prints a table and writes JSON (default benchmarks/results/attention.json);
+``--publish`` also copies it to attn_course/lessons/data/attention_bench.json, the
+run whose numbers the efficiency chapter quotes (attn_course.lessons.bench).
 """
 
 from __future__ import annotations
@@ -45,11 +51,21 @@ from attn_course import attention, flash_attention
 from attn_course.lessons.measure import fit_exponent
 
 HEADS, DIM = 8, 64
-METHODS = ("flash", "naive", "sdpa", "sdpa_math")
+METHODS = ("flash", "naive", "sdpa", "sdpa_math")  # timed and measured in memory
+TIMED = (*METHODS, "masked", "math_masked")  # the last two with a causal bool mask
+RATIOS = {"flash/sdpa": ("flash", "sdpa"), "naive/sdpa": ("naive", "sdpa"), "naive/sdpa_math": ("naive", "sdpa_math"),
+          "attention/sdpa_math (mask)": ("masked", "math_masked")}
+PUBLISHED = Path(__file__).resolve().parent.parent / "attn_course" / "lessons" / "data" / "attention_bench.json"
 MODES = ("forward", "forward+backward")
 
 
 def run(method: str, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, block: tuple[int, int] | None):
+    if method in ("masked", "math_masked"):
+        mask = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()  # (L_q, L_k), True = may attend
+        if method == "masked":
+            return attention(q, k, v, mask)[0]
+        with sdpa_kernel(SDPBackend.MATH):
+            return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
     if method == "flash":
         return flash_attention(q, k, v, block_size=block)
     if method == "naive":
@@ -119,12 +135,12 @@ def timed(method: str, mode: str, qkv: tuple[torch.Tensor, ...], grad: torch.Ten
 def max_errors(qkv: tuple[torch.Tensor, ...], grad: torch.Tensor, block) -> dict:
     """Max |method - sdpa| of the output (forward) and of dQ, dK, dV (forward+backward)."""
     results = {}
-    for method in METHODS:
+    for method in TIMED:
         out = run(method, *qkv, block)
         results[method] = (out.detach(), torch.autograd.grad(out, qkv, grad))
-    ref_out, ref_grads = results["sdpa"]
-    return {m: {"forward": float((out - ref_out).abs().max()),
-                "forward+backward": max(float((g - r).abs().max()) for g, r in zip(grads, ref_grads, strict=True))}
+    refs = {m: results["math_masked" if m == "masked" else "sdpa"] for m in TIMED}  # masked: vs the same mask
+    return {m: {"forward": float((out - refs[m][0]).abs().max()),
+                "forward+backward": max(float((g - r).abs().max()) for g, r in zip(grads, refs[m][1], strict=True))}
             for m, (out, grads) in results.items()}
 
 
@@ -138,16 +154,15 @@ def measure_time(lengths, block, repeats: int, threads: int = 2) -> dict:
         results[length] = {}
         for mode in MODES:
             reps = max(3, repeats if length <= 1024 else repeats // 2)
-            times: dict[str, list[float]] = {m: [] for m in METHODS}
+            times: dict[str, list[float]] = {m: [] for m in TIMED}
             for _ in range(reps):
-                for method in METHODS:
+                for method in TIMED:
                     times[method].append(timed(method, mode, qkv, grad, block))
             med = {m: statistics.median(t) for m, t in times.items()}
             results[length][mode] = {
                 "median_s": med, "repeats": reps, "load_average": os.getloadavg()[0],
-                "max_abs_error_vs_sdpa": {m: errors[m][mode] for m in METHODS},
-                "ratio": {"flash/sdpa": med["flash"] / med["sdpa"], "naive/sdpa": med["naive"] / med["sdpa"],
-                          "naive/sdpa_math": med["naive"] / med["sdpa_math"]},
+                "max_abs_error_vs_sdpa": {m: errors[m][mode] for m in TIMED},  # masked: vs math_masked
+                "ratio": {name: med[a] / med[b] for name, (a, b) in RATIOS.items()},
             }
     return results
 
@@ -163,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="intra-op threads for the timing (default 2)")
     parser.add_argument("--allow-large", action="store_true", help="run naive attention even if it needs > half of RAM")
     parser.add_argument("--output", type=Path, default=Path(__file__).parent / "results" / "attention.json")
+    parser.add_argument("--publish", action="store_true", help=f"also write the report to {PUBLISHED}")
     args = parser.parse_args(argv)
     block = tuple(args.block_size) if args.block_size else None
     if args.child:
@@ -171,19 +187,23 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {"config": {"batch": 1, "heads": HEADS, "d": DIM, "dtype": "float32", "threads": args.threads,
                          "block_size": block, "torch": torch.__version__, "machine": platform.machine(),
-                         "load_average_start": list(os.getloadavg())}}
+                         "cpus": os.cpu_count(), "load_average_start": list(os.getloadavg())}}
     report["time"] = measure_time(args.time_lengths, block, args.repeats, args.threads)
-    print(f"\nTime (medians of interleaved repeats, ms; ratios of medians), block_size={block or 'default'}, "
+    print(f"\nTime (medians of interleaved repeats, ms), block_size={block or 'default'}, "
           f"threads={args.threads}, load average at start {report['config']['load_average_start'][0]:.2f}")
-    print(f"{'mode':>16} {'L':>5} {'reps':>4} " + " ".join(f"{m:>9}" for m in METHODS)
-          + f" {'flash/sdpa':>10} {'naive/sdpa':>10} {'naive/math':>10} {'flash err':>9} {'load':>5}")
+    print(f"{'mode':>16} {'L':>5} {'reps':>4} " + " ".join(f"{m:>11}" for m in TIMED) + f" {'load':>5}")
     for mode in MODES:
         for length, cell in report["time"].items():
             row = cell[mode]
             print(f"{mode:>16} {length:>5} {row['repeats']:>4} "
-                  + " ".join(f"{row['median_s'][m] * 1e3:>9.2f}" for m in METHODS)
-                  + "".join(f" {r:>10.2f}" for r in row["ratio"].values())
-                  + f" {row['max_abs_error_vs_sdpa']['flash']:>9.1e} {row['load_average']:>5.2f}")
+                  + " ".join(f"{row['median_s'][m] * 1e3:>11.2f}" for m in TIMED) + f" {row['load_average']:>5.2f}")
+    print("\nRatios of medians (lower is faster; 1.00 = as fast as the reference)")
+    print(f"{'mode':>16} {'L':>5} " + " ".join(f"{name:>26}" for name in RATIOS) + f" {'flash max err':>13}")
+    for mode in MODES:
+        for length, cell in report["time"].items():
+            row = cell[mode]
+            print(f"{mode:>16} {length:>5} " + " ".join(f"{r:>26.2f}" for r in row["ratio"].values())
+                  + f" {row['max_abs_error_vs_sdpa']['flash']:>13.1e}")
     if not args.skip_memory:
         memory = measure_memory(args.memory_lengths, block, args.allow_large)
         report["memory"] = memory
@@ -206,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
             text = ", ".join(f"{m} {s:.2f}" for m, s in values.items())
             print(f"log-log slope of memory vs L ({span} points): {text}")
     write_report(report, args.output)
+    if args.publish:
+        write_report(report, PUBLISHED)
     return 0
 
 

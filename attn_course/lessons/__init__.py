@@ -13,6 +13,7 @@ Nothing here is imported by ``import attn_course``. The modules, in the order th
 - :mod:`.bottleneck`: the fixed-vector bottleneck of an encoder-decoder without attention, measured by input length;
 - :mod:`.layer_types`, :mod:`.complexity`: Table 1 of Vaswani et al. (2017), measured;
 - :mod:`.online_softmax_steps`, :mod:`.recall_task`, :mod:`.measure`: the efficiency chapter's demos and yardsticks;
+- :mod:`.bench`: the committed ``make bench`` run whose ratios the efficiency chapter quotes;
 - :mod:`.model_explorers`: retraining explorers and attention-map browsers over trained models;
 - :mod:`.bits_per_char`, :mod:`.text_sampling`, :mod:`.kv_cache_cost`, :mod:`.induction`: the generation chapter's
   baselines, samples and sampling explorer, KV-cache cost, and induction-head data and metrics;
