@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .tables import Table
+
 #: The committed report of ``benchmarks/attention.py --publish``.
 BENCH_PATH = Path(__file__).parent / "data" / "attention_bench.json"
 
@@ -38,12 +40,22 @@ def memory_ratio(report: dict, length: int, over: str = "naive", under: str = "f
     return cells[over][str(length)]["extra_bytes"] / cells[under][str(length)]["extra_bytes"]
 
 
-def ratio_table(report: dict) -> str:
-    """The report's ratios as a plain-text table: one row per (mode, L), one column per ratio."""
+#: Column titles for the ratio names that benchmarks/attention.py writes.
+RATIO_TITLES = {
+    "flash/sdpa": "flash_attention / SDPA",
+    "naive/sdpa": "attention() / SDPA",
+    "naive/sdpa_math": "attention() / SDPA math",
+    "attention/sdpa_math (mask)": "attention() / SDPA math, causal mask",
+}
+
+
+def ratio_table(report: dict) -> Table:
+    """The report's ratios as a :class:`.Table`: one row per (mode, L), one column per ratio."""
     names = list(next(iter(next(iter(report["time"].values())).values()))["ratio"])
-    lines = [f"{'mode':>16} {'L':>5} " + " ".join(f"{n:>26}" for n in names)]
+    rows = []
     for mode in ("forward", "forward+backward"):
         for length, cell in report["time"].items():
             values = cell[mode]["ratio"]
-            lines.append(f"{mode:>16} {length:>5} " + " ".join(f"{values[n]:>26.2f}" for n in names))
-    return "\n".join(lines)
+            rows.append((f"{mode}, L = {length}", *(f"{values[n]:.2f}" for n in names)))
+    return Table(header=("", *(RATIO_TITLES.get(n, n) for n in names)), rows=tuple(rows),
+                 caption="Ratios of median times (1.00 = as fast as the reference; lower is faster)")

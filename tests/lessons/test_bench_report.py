@@ -31,11 +31,12 @@ def test_load_and_read_back_a_report(tmp_path):
     assert ratio(report, "flash/sdpa", 1024) == 1.5
     assert ratio(report, "flash/sdpa", 256, "forward+backward") == 2.0
     assert memory_ratio(report, 2048) == 25.0
-    table = ratio_table(report).splitlines()
-    assert len(table) == 1 + 2 * 2  # header, then one row per (mode, L)
-    assert table[0].split() == ["mode", "L", "flash/sdpa", "naive/sdpa_math"]
-    assert table[1].split() == ["forward", "256", "1.50", "0.50"]
-    assert table[-1].split() == ["forward+backward", "1024", "2.00", "0.50"]
+    table = ratio_table(report)
+    assert table.header == ("", "flash_attention / SDPA", "attention() / SDPA math")
+    assert len(table.rows) == 2 * 2  # one row per (mode, L)
+    assert table.rows[0] == ("forward, L = 256", "1.50", "0.50")
+    assert table.rows[-1] == ("forward+backward, L = 1024", "2.00", "0.50")
+    assert "<th scope=\"row\">forward+backward, L = 1024</th><td>2.00</td>" in table._repr_html_()
 
 
 def test_a_file_that_is_not_a_report_is_refused(tmp_path):
@@ -46,11 +47,13 @@ def test_a_file_that_is_not_a_report_is_refused(tmp_path):
 
 
 def test_the_committed_report_has_what_the_chapter_quotes():
-    report = load_bench()  # BENCH_PATH
+    report = load_bench()  # BENCH_PATH, written by `make bench BENCH_ARGS=--publish`
     assert BENCH_PATH.name == "attention_bench.json"
     for length in (256, 1024, 4096):
         for mode in MODES:
-            assert set(report["time"][str(length)][mode]["ratio"]) >= {"flash/sdpa", "naive/sdpa",
-                                                                       "attention/sdpa_math (mask)"}
+            cell = report["time"][str(length)][mode]
+            assert set(cell["ratio"]) >= {"flash/sdpa", "naive/sdpa", "attention/sdpa_math (mask)"}
+            for name, (a, b) in {"flash/sdpa": ("flash", "sdpa"), "naive/sdpa": ("naive", "sdpa")}.items():
+                assert cell["ratio"][name] == cell["median_s"][a] / cell["median_s"][b]  # ratios of its own medians
     assert memory_ratio(report, 8192) > 1 and memory_ratio(report, 2048) > 1
     assert report["config"]["threads"] == 2
