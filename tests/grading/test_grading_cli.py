@@ -14,9 +14,10 @@ import hypothesis.strategies as st
 import nbformat
 import pytest
 import torch
-from grading_cases import INSTRUCTOR, REPO, solved, student
+from grading_cases import INSTRUCTOR, REPO, add_cell, solved, student
 from hypothesis import given
 
+from attn_course.grading import sandbox
 from attn_course.grading.check import PASSED, check
 from attn_course.grading.cli import interrupts_deferred, main
 from attn_course.grading.course import CourseError, load_course
@@ -157,19 +158,35 @@ def test_a_ctrl_c_while_reports_are_written_waits_until_all_are_written():
     assert written[-1] == "again"
 
 
+def test_after_a_ctrl_c_a_running_grading_starts_no_new_sandbox(monkeypatch):
+    monkeypatch.setattr(sandbox._Zygote, "_instance", None)  # this worker's zygote, if any, is left alone
+    monkeypatch.setattr(sandbox._Zygote, "_refusing", False)
+    sandbox.stop_zygote(refuse_new=True)  # what a Ctrl-C during a batch does
+    with pytest.raises(sandbox.SandboxError, match="interrupted: no new sandbox starts"):
+        sandbox.Sandbox("runner", {})
+    assert sandbox._Zygote._instance is None, "no zygote was started for it"
+    seen = []
+    monkeypatch.setattr(sandbox._Zygote, "get", classmethod(lambda cls: seen.append(cls._refusing)))
+    sandbox.start_zygote()  # the next batch
+    assert seen == [False], "sandboxes may start again"
+
+
 @pytest.mark.slow
 def test_an_interrupted_batch_keeps_its_reports_and_resumes(tmp_path):
     paths = []
     for i in range(4):
         paths.append(tmp_path / f"s{i}_06_positional.ipynb")
         nbformat.write(solved("06_positional") if i % 2 == 0 else student("06_positional"), paths[-1])
+    # the third takes 5 s more to run: the batch (one at a time, in order) is still at it when the test, having
+    # seen two reports, interrupts it, however slow the machine (else a fast grader could finish first)
+    nbformat.write(add_cell(solved("06_positional"), "import time\ntime.sleep(5)"), paths[2])
     out = tmp_path / "r.json"
     cmd = [*CLI, "grade", *map(str, paths), "--course", str(INSTRUCTOR), "--json", str(out), "--csv",
            str(tmp_path / "r.csv")]
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 240
-    while not out.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
+    while (not out.exists() or len(json.loads(out.read_text())) < 2) and time.monotonic() < deadline:
+        time.sleep(0.1)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
@@ -179,7 +196,9 @@ def test_an_interrupted_batch_keeps_its_reports_and_resumes(tmp_path):
     changed, kept = list(first)[0], list(first)[1:]
     was_solved = first[changed]["score"] > 0
     nbformat.write(student("06_positional") if was_solved else solved("06_positional"), changed)  # new content
-    os.utime(paths[3], None)  # a new time stamp alone changes nothing
+    if str(paths[2]) not in first:  # not graded yet: the same answers, without the wait
+        nbformat.write(solved("06_positional"), paths[2])
+    os.utime(paths[1], None)  # a new time stamp alone changes nothing
     assert main([*cmd[len(CLI):], "--resume"]) == 1  # the resumed run in this process, in real sandboxes
     final = {r["path"]: r for r in json.loads(out.read_text())}
     assert list(final) == list(map(str, paths))
