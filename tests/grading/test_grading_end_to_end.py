@@ -19,6 +19,8 @@ import nbformat
 import pytest
 from grading_cases import INSTRUCTOR, add_cell, replace_function, solved, student
 
+from attn_course.grading import batch as grading_batch
+from attn_course.grading import sandbox
 from attn_course.grading.cli import main
 from attn_course.grading.notebook import check_part
 from attn_course.grading.spec import get_set
@@ -29,6 +31,7 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "attn_course" / "grading" / "schemas"
 CLI = [sys.executable, "-m", "attn_course.grading.cli"]
+GRADE = [*CLI, "grade", "--instructor", str(INSTRUCTOR)]
 
 
 def _read(name: str, role: str) -> nbformat.NotebookNode:
@@ -251,9 +254,11 @@ def test_reports_validate_against_their_schemas(batch):
         assert sum(1 for c in cases if c.find("failure") is not None) == failed == int(suite.get("failures"))
 
 
-def test_an_unreadable_notebook_exits_2_naming_the_file(tmp_path, capsys):
+def test_an_unreadable_notebook_exits_2_naming_the_file(tmp_path, capsys, monkeypatch):
     # `main` returns the exit status, so this runs in the test's process (the batch above and the attacks
-    # check the status of a real grader process)
+    # check the status of a real grader process); neither notebook needs a sandbox, so no zygote is started
+    for module in (sandbox, grading_batch):
+        monkeypatch.setattr(module, "start_zygote", lambda: None)
     bad = tmp_path / "broken submission.ipynb"
     bad.write_text("{ not json")
     assert main(["grade", "--instructor", str(INSTRUCTOR), str(bad)]) == 2
@@ -266,13 +271,12 @@ def test_an_unreadable_notebook_exits_2_naming_the_file(tmp_path, capsys):
     assert str(unknown) in err and "which exercise set" in err
 
 
-def test_full_marks_exit_0_and_a_single_gradescope_result(tmp_path, capsys):
+def test_full_marks_exit_0_and_a_single_gradescope_result(tmp_path):
     path = tmp_path / "06_positional.ipynb"
     nbformat.write(_read("06_positional", "solution"), path)
     out = tmp_path / "results.json"
-    # in this process: `main` returns the exit status; the sandboxes are real (this process's zygote)
-    status = main(["grade", "--instructor", str(INSTRUCTOR), str(path), "--gradescope", str(out)])
-    assert status == 0, capsys.readouterr()
+    done = subprocess.run([*GRADE, str(path), "--gradescope", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(out.read_text())
     assert result["score"] == result["max_score"] == get_set("06_positional").points
     assert all(t["status"] == "passed" and not t["name"].startswith(str(path)) for t in result["tests"])
