@@ -22,7 +22,8 @@ Run by ``make book``. Steps:
 4. When the book has ``locale/`` (tools/i18n.py), the Chinese edition renders at the
    same time, from the same cache, into ``_build/zh/`` (log: ``_build/zh.log``), and is
    copied to ``_build/html/zh/``; the English strings are extracted alongside into
-   ``_build/i18n/`` for the catalogues' gate.
+   ``_build/i18n/`` for the catalogues' gate, stamped with the fingerprint of the sources they
+   came from (the gate uses them while that still matches, and extracts again otherwise).
 
 The course's own CSS (``_static/``) is copied afresh after every build: Sphinx keeps an
 existing file in the output rather than overwrite it, and copies none when no page changed.
@@ -253,13 +254,15 @@ def main(argv: list[str] | None = None) -> int:
         print("+", " ".join(zh_cmd), f"> {zh_log}", flush=True)
         with zh_log.open("w") as log:
             chinese = subprocess.Popen(zh_cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT)
+        sources = i18n.sources_fingerprint(root)  # before it starts: an edit during it leaves the templates stale
+        i18n.templates_stamp(i18n.templates_dir(root)).unlink(missing_ok=True)
         extraction = subprocess.Popen(i18n.extract_command(root, i18n.templates_dir(root)) + ["-q"], cwd=root,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     print("+", " ".join(cmd), flush=True)
     result = subprocess.run(cmd, cwd=root)
     zh_status = chinese.wait() if chinese is not None else 0
-    if extraction is not None:
-        extraction.wait()  # its failures are the gate's to report
+    if extraction is not None and extraction.wait() == 0:  # its failures are the gate's to report (it re-extracts)
+        i18n.stamp_templates(i18n.templates_dir(root), sources)
     if result.returncode != 0:
         count = print_reports(build, root)
         print(f"\nmake book failed (exit {result.returncode}); {count} execution report(s) above")

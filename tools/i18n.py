@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import re
 import subprocess
 import sys
@@ -60,7 +61,8 @@ def markup(text: str) -> list[str]:
 
 
 def templates_dir(root: Path) -> Path:
-    """Where ``make book`` extracts the templates (the gate re-extracts there: only changes are read)."""
+    """Where ``make book`` extracts the templates (the gate uses them while :func:`fresh_templates` says
+    so, and otherwise re-extracts there: only changes are read)."""
     return root / "_build" / "i18n"
 
 
@@ -109,12 +111,59 @@ def extract_command(root: Path, out: Path) -> list[str]:
             "--builder", "custom", "--custom-builder", "gettext", "-n", "-W", "--keep-going"]
 
 
+def sources_fingerprint(root: Path) -> str:
+    """The contents of everything the extraction reads: the book's config, toc, bibliography and
+    pages, the Sphinx extensions and templates in tools/, and the pinned versions (constraints.txt)."""
+    digest = hashlib.sha256()
+    files = [root / name for name in ("_config.yml", "_toc.yml", "references.bib")]
+    files += sorted(p for p in (root / "book").rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts)
+    files += sorted((REPO / "tools").glob("*.py")) + sorted((REPO / "tools" / "templates").glob("*"))
+    files += [REPO / "constraints.txt"]
+    for path in files:
+        digest.update(f"{path}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"absent")
+    return digest.hexdigest()
+
+
+def templates_stamp(out: Path) -> Path:
+    """Where :func:`stamp_templates` records what the templates in ``out`` were extracted from."""
+    return out / ".sources.sha256"
+
+
+def _pot_digest(pot_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(pot_dir.rglob("*.pot")):
+        digest.update(f"{path.relative_to(pot_dir)}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def stamp_templates(out: Path, sources: str) -> None:
+    """Record that the templates in ``out`` were extracted, successfully, from sources whose
+    :func:`sources_fingerprint` is ``sources`` (taken before the extraction started: a source
+    edited during it leaves them stale), and what the templates hold now."""
+    templates_stamp(out).write_text(f"{sources} {_pot_digest(out / '_build' / 'gettext')}\n")
+
+
+def fresh_templates(root: Path, out: Path) -> Path | None:
+    """The templates in ``out`` if the last extraction there succeeded on sources identical, byte for
+    byte, to today's and they are unchanged since; else None (extract again). ``make book`` extracts
+    into :func:`templates_dir` and stamps them."""
+    stamp, pot_dir = templates_stamp(out), out / "_build" / "gettext"
+    if not stamp.is_file() or not pot_dir.is_dir():
+        return None
+    fresh = stamp.read_text().split() == [sources_fingerprint(root), _pot_digest(pot_dir)]
+    return pot_dir if fresh else None
+
+
 def extract(root: Path, out: Path, *, quiet: bool = True) -> Path:
     """Extract the English strings of the book; returns the folder of ``.pot`` templates."""
+    fingerprint = sources_fingerprint(root)
+    templates_stamp(out).unlink(missing_ok=True)
     done = subprocess.run(extract_command(root, out) + (["-q"] if quiet else []), cwd=root,
                           capture_output=quiet, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"gettext extraction failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    stamp_templates(out, fingerprint)
     return out / "_build" / "gettext"
 
 
@@ -215,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{count:5d}  {page}")
         print(f"{sum(counts.values()):5d}  strings in {len(counts)} catalogues")
         return 0
-    pot_dir = args.templates or extract(root, templates_dir(root))
+    pot_dir = args.templates or fresh_templates(root, templates_dir(root)) or extract(root, templates_dir(root))
     if args.command == "update":
         needs = update(root, pot_dir)
         for page, count in needs.items():

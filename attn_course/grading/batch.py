@@ -91,6 +91,6 @@ def grade_all(paths: list[Path], *, course: Course, jobs: int = 1, previous: dic
         except BaseException:  # Ctrl-C: end the sandboxes now, so the running gradings stop at once
             for future in futures:
                 future.cancel()
-            stop_zygote()
+            stop_zygote(refuse_new=True)  # and start no other: a running grading fails its next sandbox at once
             raise
     return finished()

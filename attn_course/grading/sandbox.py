@@ -40,6 +40,7 @@ class SandboxError(Exception):
 class _Zygote:
     _lock = threading.Lock()
     _instance: _Zygote | None = None
+    _refusing = False  # after stop_zygote(refuse_new=True), until start_zygote()
 
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
@@ -56,6 +57,8 @@ class _Zygote:
     @classmethod
     def get(cls) -> _Zygote:
         with cls._lock:
+            if cls._refusing:
+                raise SandboxError("the grader was interrupted: no new sandbox starts")
             if cls._instance is None or cls._instance.process.poll() is not None:
                 cls._instance = _Zygote()
                 atexit.register(cls._instance.stop)
@@ -75,13 +78,19 @@ class _Zygote:
 
 
 def start_zygote() -> None:
-    """Start the zygote now (it imports torch while the grader does its own work)."""
+    """Start the zygote now (it imports torch while the grader does its own work); sandboxes may start again."""
+    with _Zygote._lock:
+        _Zygote._refusing = False
     _Zygote.get()
 
 
-def stop_zygote() -> None:
-    """Stop the zygote: every sandbox dies with it (supervisors and their PID 1 have a parent-death signal)."""
+def stop_zygote(*, refuse_new: bool = False) -> None:
+    """Stop the zygote: every sandbox dies with it (supervisors and their PID 1 have a parent-death signal).
+
+    ``refuse_new`` (a Ctrl-C): until :func:`start_zygote`, a sandbox asked for raises :class:`SandboxError`
+    instead of starting another zygote, so a grading still running ends at once rather than carry on."""
     with _Zygote._lock:
+        _Zygote._refusing = refuse_new
         if _Zygote._instance is not None:
             _Zygote._instance.stop()
             _Zygote._instance = None
@@ -139,7 +148,7 @@ class Sandbox:
             ready, _ = wire.recv(ours, deadline)
             self.isolation = str(ready["ready"])
             self.pgids = [int(g) for g in (started["pgid"], ready["pgid"]) if g is not None]
-        except (OSError, EOFError, TimeoutError, KeyError, TypeError, wire.ProtocolError) as exc:
+        except (OSError, EOFError, TimeoutError, KeyError, TypeError, wire.ProtocolError, SandboxError) as exc:
             self.close()
             raise SandboxError(f"the sandbox did not start ({type(exc).__name__}: {exc})") from exc
         finally:

@@ -17,6 +17,7 @@ import torch
 from grading_cases import INSTRUCTOR, REPO, solved, student
 from hypothesis import given
 
+from attn_course.grading import sandbox
 from attn_course.grading.check import PASSED, check
 from attn_course.grading.cli import interrupts_deferred, main
 from attn_course.grading.course import CourseError, load_course
@@ -155,6 +156,19 @@ def test_a_ctrl_c_while_reports_are_written_waits_until_all_are_written():
     with interrupts_deferred():  # no Ctrl-C: nothing raised
         written.append("again")
     assert written[-1] == "again"
+
+
+def test_after_a_ctrl_c_a_running_grading_starts_no_new_sandbox(monkeypatch):
+    monkeypatch.setattr(sandbox._Zygote, "_instance", None)  # this worker's zygote, if any, is left alone
+    monkeypatch.setattr(sandbox._Zygote, "_refusing", False)
+    sandbox.stop_zygote(refuse_new=True)  # what a Ctrl-C during a batch does
+    with pytest.raises(sandbox.SandboxError, match="interrupted: no new sandbox starts"):
+        sandbox.Sandbox("runner", {})
+    assert sandbox._Zygote._instance is None, "no zygote was started for it"
+    seen = []
+    monkeypatch.setattr(sandbox._Zygote, "get", classmethod(lambda cls: seen.append(cls._refusing)))
+    sandbox.start_zygote()  # the next batch
+    assert seen == [False], "sandboxes may start again"
 
 
 @pytest.mark.slow

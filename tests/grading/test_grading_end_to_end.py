@@ -19,6 +19,9 @@ import nbformat
 import pytest
 from grading_cases import INSTRUCTOR, add_cell, replace_function, solved, student
 
+from attn_course.grading import batch as grading_batch
+from attn_course.grading import sandbox
+from attn_course.grading.cli import main
 from attn_course.grading.notebook import check_part
 from attn_course.grading.spec import get_set
 
@@ -251,16 +254,21 @@ def test_reports_validate_against_their_schemas(batch):
         assert sum(1 for c in cases if c.find("failure") is not None) == failed == int(suite.get("failures"))
 
 
-def test_an_unreadable_notebook_exits_2_naming_the_file(tmp_path):
+def test_an_unreadable_notebook_exits_2_naming_the_file(tmp_path, capsys, monkeypatch):
+    # `main` returns the exit status, so this runs in the test's process (the batch above and the attacks
+    # check the status of a real grader process); neither notebook needs a sandbox, so no zygote is started
+    for module in (sandbox, grading_batch):
+        monkeypatch.setattr(module, "start_zygote", lambda: None)
     bad = tmp_path / "broken submission.ipynb"
     bad.write_text("{ not json")
-    done = subprocess.run([*GRADE, str(bad)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2
-    assert str(bad) in done.stderr and "not a valid Jupyter notebook" in done.stderr
+    assert main(["grade", "--instructor", str(INSTRUCTOR), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "not a valid Jupyter notebook" in err
     unknown = tmp_path / "homework.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), unknown)
-    done = subprocess.run([*GRADE, str(unknown)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and str(unknown) in done.stderr and "which exercise set" in done.stderr
+    assert main(["grade", "--instructor", str(INSTRUCTOR), str(unknown)]) == 2
+    err = capsys.readouterr().err
+    assert str(unknown) in err and "which exercise set" in err
 
 
 def test_full_marks_exit_0_and_a_single_gradescope_result(tmp_path):

@@ -1,9 +1,11 @@
 """The Chinese edition's gate: every English string of the book has a current, finished translation.
 
-``tools/i18n.py check`` extracts the English prose of every page (Sphinx's gettext builder) and
+``tools/i18n.py check`` extracts the English prose of every page (Sphinx's gettext builder), or
+takes the templates ``make book`` extracted while their sources are byte-identical to today's, and
 compares it with the catalogues in ``locale/zh_CN``. The gate itself is checked on a one-page book
 built in a temporary folder: it fails on an untranslated string, passes once all are translated,
-fails again (stale, then fuzzy) when an English sentence changes, and says how to refresh.
+fails again (stale, then fuzzy) when an English sentence changes, and says how to refresh; the
+templates count as fresh until the English (or the templates themselves) change.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ PAGE = "# A tiny page\n\nAttention weighs the values by how well each key matche
 
 
 def test_every_page_of_the_book_has_a_finished_current_translation():
-    templates = i18n.extract(ROOT, i18n.templates_dir(ROOT))  # make book extracted them: only changes are read
+    # make book extracted them: used as they are while their sources are today's, else extracted again
+    out = i18n.templates_dir(ROOT)
+    templates = i18n.fresh_templates(ROOT, out) or i18n.extract(ROOT, out)
     problems = i18n.check(ROOT, templates)
     assert not problems, "\n".join(problems[:40]) + f"\n({len(problems)} in all) Refresh with `{i18n.UPDATE}`."
     assert sum(i18n.stats(ROOT).values()) >= 1000, "the whole book, not a sample"
@@ -56,19 +60,25 @@ def test_the_gate_fails_when_an_english_sentence_changes(tmp_path, capsys):
     page.write_text(PAGE)
     english = "Attention weighs the values by how well each key matches the query."
 
-    i18n.update(tmp_path, i18n.extract(tmp_path, tmp_path / "_build" / "i18n"))
-    problems = i18n.check(tmp_path, tmp_path / "_build" / "i18n" / "_build" / "gettext")
+    out = tmp_path / "_build" / "i18n"
+    assert i18n.fresh_templates(tmp_path, out) is None  # nothing extracted yet
+    i18n.update(tmp_path, i18n.extract(tmp_path, out))
+    problems = i18n.check(tmp_path, out / "_build" / "gettext")
     assert sorted(problems) == sorted([f"book/intro: untranslated: {english!r}",
                                        "book/intro: untranslated: 'A tiny page'"])
 
     chinese = "注意力按每个键与查询的匹配程度给值加权。"
     _translate(tmp_path, "book/intro", {"A tiny page": "一个小页面", english: chinese})
-    templates = i18n.extract(tmp_path, tmp_path / "_build" / "i18n")
+    templates = i18n.fresh_templates(tmp_path, out)  # a translation changes no English: still fresh
+    assert templates == out / "_build" / "gettext"
     assert i18n.check(tmp_path, templates) == []
     assert i18n.main(["check", "--root", str(tmp_path), "--templates", str(templates)]) == 0
+    assert i18n.main(["check", "--root", str(tmp_path)]) == 0  # the gate's default: the fresh templates
 
     page.write_text(PAGE.replace("how well", "how closely"))  # one English edit
-    templates = i18n.extract(tmp_path, tmp_path / "_build" / "i18n")
+    assert i18n.fresh_templates(tmp_path, out) is None, "an English edit makes the templates stale"
+    templates = i18n.extract(tmp_path, out)
+    assert i18n.fresh_templates(tmp_path, out) == templates
     problems = i18n.check(tmp_path, templates)
     assert [p.split(":")[1].strip() for p in problems] == ["stale, the English has a string the catalogue lacks",
                                                         "stale, the catalogue has a string the English lost"]
@@ -80,6 +90,9 @@ def test_the_gate_fails_when_an_english_sentence_changes(tmp_path, capsys):
     problems = i18n.check(tmp_path, templates)
     assert len(problems) == 1
     assert problems[0].startswith("book/intro: fuzzy: 'Attention weighs the values by how closely")
+    pot = templates / "book" / "intro.pot"
+    pot.write_text(pot.read_text().replace("how closely", "how well"))
+    assert i18n.fresh_templates(tmp_path, out) is None, "templates edited after their extraction are not trusted"
 
 
 def test_a_translation_must_keep_the_markup_of_its_english():

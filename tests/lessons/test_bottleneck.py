@@ -137,12 +137,14 @@ def test_the_record_converges_separates_and_its_start_is_re_derived():
     assert min(with_attention) >= 0.9
     assert all(a >= b for a, b in zip(without[:-1], without[1:], strict=True)) and without[0] - without[-1] >= 0.5
     assert all(curve[-1] == record.accuracy[name] for name, curve in record.curves.items())
-    # and the record comes from this code: its first evaluations, re-derived by a shorter run of whole passes
-    steps = math.lcm(setup.eval_every, setup.train_size // setup.batch_size)
-    short = run_bottleneck(seed, dataclasses.replace(setup, steps=steps))
-    evaluations = steps // setup.eval_every
+    # and the record comes from this code: its first evaluation and loss mean, re-derived by the shortest run of
+    # whole passes that reaches them (210 steps, as the chapter's live run)
+    passes = -(-setup.eval_every // (setup.train_size // setup.batch_size))
+    short = run_bottleneck(seed, dataclasses.replace(setup, steps=passes * setup.train_size // setup.batch_size))
+    evaluations = short.steps // setup.eval_every
+    assert evaluations >= 1 and short.eval_steps == record.eval_steps[:evaluations]
     for name, curve in short.curves.items():
         assert [[round(x, 4) for x in row] for row in curve] == record.curves[name][:evaluations], name
         means = [round(sum(short.losses[name][k : k + setup.eval_every]) / setup.eval_every, 4)
-                 for k in range(0, short.steps, setup.eval_every)]
+                 for k in range(0, evaluations * setup.eval_every, setup.eval_every)]
         assert means == record.losses[name][:evaluations], name
