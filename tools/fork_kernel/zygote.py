@@ -15,8 +15,10 @@ not on its ``sys.path`` (a fresh kernel's path is its cwd, ``PYTHONPATH`` and th
    holding a ``matplotlibrc`` or something named like a module it imported (a fresh kernel would
    import that instead).
 4. Otherwise it forks. The child starts a session of its own, takes the launcher's stdio, cwd,
-   umask and environment, resets the RNGs a fork would share (torch to its state right after import,
-   numpy's global one from the OS), and runs ``ipykernel_launcher`` as ``python -m`` would.
+   umask and environment, reseeds from the OS the RNGs a fork would share (torch's default generator
+   and numpy's global one: fresh processes seed them so), puts the warning filters the imports added
+   after those the kernel adds as it starts (in a fresh kernel, the notebook imports later), and runs
+   ``ipykernel_launcher`` as ``python -m`` would.
 5. It sends the launcher the child's pid, and its exit code once it has ended; when the launcher's
    connection closes first, it kills the child's process group. When the lifeline (the other end is
    held by whoever started it) closes, it kills every kernel and exits. Kernels die with it too
@@ -29,7 +31,9 @@ the thread OpenBLAS starts at import (restarted on first use).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
+import functools
 import importlib
 import json
 import os
@@ -41,6 +45,7 @@ import sys
 import tempfile
 import threading
 import traceback
+import warnings
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel's init_gui_pylab sets
 #: Read at run time only (ATTN_KERNEL_ZYGOTE*: by the launcher), so they may differ between the zygote and a kernel.
@@ -56,20 +61,22 @@ class Server:
     """The state the zygote keeps, and what the child must close or reset."""
 
     def __init__(self, listener: socket.socket, lifeline: socket.socket, modules: list[str]) -> None:
-        self.env = dict(os.environ)  # the environment every request is compared with
+        self.env, self.modules = dict(os.environ), modules  # the environment every request is compared with
         self.base_path = list(sys.path)  # sys.path without the cwd: PYTHONPATH, stdlib, site
         for name in ("JPY_PARENT_PID", "JPY_INTERRUPT_EVENT"):  # ipykernel reads them at import, as defaults
             os.environ.pop(name, None)
         if not os.environ.get("MPLBACKEND"):
             os.environ["MPLBACKEND"] = INLINE_BACKEND
         importlib.import_module("ipykernel.kernelapp")
-        startup = _top_level(sys.modules)
-        self.torch_state = None
-        for module in modules:
-            importlib.import_module(module)
-            if self.torch_state is None and "torch" in sys.modules:
-                self.torch_state = sys.modules["torch"].get_rng_state()
+        startup, filters = _top_level(sys.modules), list(warnings.filters)
+        with _captured_output() as output:
+            for module in modules:
+                importlib.import_module(module)
+        # what the imports print (a warning, say) shows in a fresh kernel's first cell: then serve no kernel
+        self.printed = output.read().decode(errors="replace").strip()
         self.preloaded = _top_level(sys.modules) - startup  # a fresh kernel imports these from sys.path, cwd first
+        added = len(warnings.filters) - len(filters)  # the imports' warning filters (they prepend them)
+        self.filters = (filters, warnings.filters[:added]) if warnings.filters[added:] == filters else None
         os.environ.clear()
         os.environ.update(self.env)
         self.listener, self.lifeline, self.selector = listener, lifeline, selectors.DefaultSelector()
@@ -77,6 +84,8 @@ class Server:
 
     def refusal(self, request: dict) -> str | None:
         """Why this zygote cannot start the kernel ``request`` asks for as a fresh process would; None if it can."""
+        if self.printed:
+            return f"importing {' '.join(self.modules)} prints {self.printed[:200]!r}"
         if request["executable"] != sys.executable:
             return f"another Python ({request['executable']})"
         env = request["env"]
@@ -136,7 +145,7 @@ class Server:
         self.kernels[pidfd] = (pid, conn)
         self.selector.register(pidfd, selectors.EVENT_READ, "exited")
         self.selector.register(conn, selectors.EVENT_READ, pid)
-        _send(conn, {"pid": pid})  # a launcher already gone reads as closed next: its kernel is then killed
+        _send(conn, {"pid": pid})
 
     def reap(self, pidfd: int) -> None:
         pid, conn = self.kernels.pop(pidfd)
@@ -151,10 +160,8 @@ class Server:
     def kill(self, pid: int) -> None:
         """SIGKILL to a kernel not yet reaped, and to its process group (what it started, as for a fresh kernel)."""
         for send in (os.kill, os.killpg):
-            try:
+            with contextlib.suppress(ProcessLookupError):  # no group yet: killed before its setsid()
                 send(pid, signal.SIGKILL)
-            except ProcessLookupError:  # no group yet: killed before its setsid()
-                pass
 
     def stop(self) -> None:
         for pid, _ in self.kernels.values():
@@ -201,10 +208,21 @@ def _run_kernel(server: Server, request: dict) -> int:
         getattr(IPKernelApp, trait).default_value = value
         if trait in cached:
             cached[trait] = value
-    if server.torch_state is not None:
-        sys.modules["torch"].set_rng_state(server.torch_state)
+    if "torch" in sys.modules:
+        sys.modules["torch"].seed()  # torch seeds its default generator from the OS at import
     if "numpy.random" in sys.modules:
-        sys.modules["numpy.random"].seed()  # a fresh process seeds numpy's global RNG from the OS
+        sys.modules["numpy.random"].seed()  # and numpy its global one
+    if server.filters is not None:  # a fresh kernel's imports add their warning filters after the kernel's own
+        before, added = server.filters
+        _set_filters(before)
+        initialize = IPKernelApp.initialize
+
+        @functools.wraps(initialize)
+        def initialize_then_filter(self, argv=None):
+            initialize(self, argv)
+            _set_filters(added + warnings.filters)
+
+        IPKernelApp.initialize = initialize_then_filter
     tempfile.tempdir = None
     sys.path[:] = ([] if getattr(sys.flags, "safe_path", False) else [os.getcwd()]) + server.base_path
     sys.argv = ["-m", *request["argv"]]
@@ -221,11 +239,34 @@ def _run_kernel(server: Server, request: dict) -> int:
     getattr(threading, "_shutdown", lambda: None)()  # what interpreter finalisation does, in order
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
     return code
+
+
+@contextlib.contextmanager
+def _captured_output():
+    """Within: file descriptors 1 and 2 write to the file yielded (read it after)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved, file = [os.dup(1), os.dup(2)], tempfile.TemporaryFile()
+    try:
+        for fd in (1, 2):
+            os.dup2(file.fileno(), fd)
+        yield file
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for fd, original in zip((1, 2), saved, strict=True):
+            os.dup2(original, fd)
+            os.close(original)
+        file.seek(0)
+
+
+def _set_filters(filters: list[tuple]) -> None:
+    """Make ``filters`` the warning filters, entries as they are (some hold a module name as a str, not a regex)."""
+    warnings.filters[:] = filters
+    getattr(warnings, "_filters_mutated", lambda: None)()  # what filterwarnings() calls: drops cached decisions
 
 
 def _log(line: str) -> None:
@@ -236,25 +277,26 @@ def _log(line: str) -> None:
 
 
 def _send(conn: socket.socket, message: dict) -> None:
-    try:
+    with contextlib.suppress(OSError):  # a launcher gone: its connection reads as closed next
         conn.sendall(json.dumps(message).encode() + b"\n")
-    except OSError:
-        pass
 
 
 def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
     """One request: a JSON line, with the launcher's stdin, stdout and stderr attached to its first bytes."""
     data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
-    if len(fds) != 3:
+    try:
+        if len(fds) != 3:
+            raise ValueError(f"{len(fds)} file descriptors, expected 3")
+        while not data.endswith(b"\n"):
+            chunk = conn.recv(1 << 16)
+            if not chunk:
+                raise ValueError("the launcher hung up mid-request")
+            data += chunk
+        return json.loads(data), fds
+    except (OSError, ValueError):
         for fd in fds:
             os.close(fd)
-        raise ValueError(f"{len(fds)} file descriptors, expected 3")
-    while not data.endswith(b"\n"):
-        chunk = conn.recv(1 << 16)
-        if not chunk:
-            raise ValueError("the launcher hung up mid-request")
-        data += chunk
-    return json.loads(data), fds
+        raise
 
 
 def main(argv: list[str]) -> None:
