@@ -1,56 +1,46 @@
 """The zygote: one process that imports ipykernel, torch and the course once, then forks a kernel per request.
 
-Run by :class:`tools.fork_kernel.Zygote` (never imported by the kernels' parent), as
-``python -c BOOT LISTEN_FD LIFELINE_FD MODULE...``: standalone, so that the repository root is
-not on its ``sys.path`` (a fresh kernel's path is its cwd, ``PYTHONPATH`` and the site folders).
+Started by :class:`tools.fork_kernel.Zygote` as ``python -c BOOT LISTEN_FD LIFELINE_FD MODULE...``,
+standalone: its ``sys.path`` is a fresh kernel's without the cwd (``PYTHONPATH``, stdlib, site).
 
-1. It imports ``ipykernel.kernelapp`` and the ``MODULE``s, and starts no thread of its own (numpy's
-   OpenBLAS starts one; OpenBLAS stops it before a fork). ``MPLBACKEND`` is set first, as
-   ipykernel sets it before a notebook can import matplotlib, which reads it at import.
-2. It accepts launchers (``kernels/python3-fork/launcher.py``) on the listening socket. A launcher
-   sends its argv, cwd, umask, environment and executable, with its stdin, stdout and stderr.
-3. It refuses (the launcher then execs a normal kernel) when the request could not give the same
-   kernel as a fresh process: another Python, another environment (apart from ``VOLATILE``
-   variables, which nothing it imported reads), a relative ``PYTHONPATH``, or a cwd
-   holding a ``matplotlibrc`` or something named like a module it imported (a fresh kernel would
-   import that instead).
-4. Otherwise it forks. The child starts a session of its own, takes the launcher's stdio, cwd,
-   umask and environment, reseeds from the OS the RNGs a fork would share (torch's default generator
-   and numpy's global one: fresh processes seed them so), puts the warning filters the imports added
-   after those the kernel adds as it starts (in a fresh kernel, the notebook imports later), and runs
-   ``ipykernel_launcher`` as ``python -m`` would.
-5. It sends the launcher the child's pid, and its exit code once it has ended; when the launcher's
-   connection closes first, it kills the child's process group. When the lifeline (the other end is
-   held by whoever started it) closes, it kills every kernel and exits. Kernels die with it too
-   (``PR_SET_PDEATHSIG``).
+1. It imports ``ipykernel.kernelapp``, then the ``MODULE``s (with ``MPLBACKEND`` set as ipykernel sets it
+   before a notebook runs: matplotlib reads it at import). It starts no thread (numpy's OpenBLAS starts
+   one, and stops it before a fork).
+2. A launcher (``kernels/python3-fork/launcher.py``) sends its argv, cwd, umask, environment and
+   executable, with its stdin, stdout and stderr. The zygote refuses (the launcher then execs a normal
+   kernel) when a fresh process could differ: another Python or environment (``VOLATILE`` variables
+   apart: nothing imported reads them), a relative ``PYTHONPATH``, a cwd holding a ``matplotlibrc`` or
+   something named like an imported module (a fresh kernel would import that), or imports that printed.
+3. Otherwise it forks. The child takes the launcher's stdio, cwd, umask and environment in a session
+   of its own, reseeds from the OS the RNGs a fork would share (torch's and numpy's global ones, seeded
+   so in a fresh process), puts the imports' warning filters after those the kernel adds as it starts
+   (as when a notebook imports), and runs ``ipykernel_launcher`` as ``python -m`` does.
+4. The launcher gets the child's pid, then its exit code. If the launcher's connection closes first,
+   the child's process group is killed; if the lifeline closes, every kernel is, and the zygote exits.
+   Kernels die with the zygote (``PR_SET_PDEATHSIG``).
 
-Not the same as in a fresh process: the string hash seed (shared by the kernels of one zygote) and
-the thread OpenBLAS starts at import (restarted on first use).
+Unlike fresh processes, the kernels of one zygote share the string hash seed, and import-time
+``atexit`` handlers run after the kernel's own rather than before.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import ctypes
-import functools
 import importlib
+import importlib.util
 import json
 import os
-import runpy
 import selectors
 import signal
 import socket
 import sys
 import tempfile
-import threading
-import traceback
 import warnings
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel's init_gui_pylab sets
 #: Read at run time only (ATTN_KERNEL_ZYGOTE*: by the launcher), so they may differ between the zygote and a kernel.
 VOLATILE = ("JPY_", "PYTEST_CURRENT_TEST", "ATTN_KERNEL_ZYGOTE")
-PR_SET_PDEATHSIG = 1
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _top_level(modules) -> set[str]:
@@ -81,6 +71,7 @@ class Server:
         os.environ.update(self.env)
         self.listener, self.lifeline, self.selector = listener, lifeline, selectors.DefaultSelector()
         self.kernels: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, launcher connection)
+        self.child = _load_child()
 
     def refusal(self, request: dict) -> str | None:
         """Why this zygote cannot start the kernel ``request`` asks for as a fresh process would; None if it can."""
@@ -130,7 +121,7 @@ class Server:
             if reason is None:
                 pid = os.fork()
                 if pid == 0:
-                    self.become_kernel(request, fds, conn)
+                    self.child.become_kernel(self, request, fds, conn)
         except (KeyError, TypeError, OSError) as exc:
             reason = f"a bad request ({exc!r})"
         finally:
@@ -171,78 +162,6 @@ class Server:
             os.close(pidfd)
         os._exit(0)
 
-    def become_kernel(self, request: dict, fds: list[int], conn: socket.socket) -> None:
-        """In the child: turn into what ``python -m ipykernel_launcher ARGV`` in the launcher's place would be."""
-        code = 1
-        try:
-            zygote = os.getppid()
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-            if os.getppid() != zygote:
-                os._exit(1)
-            os.setsid()
-            self.selector.close()
-            for sock in [self.listener, self.lifeline, conn] + [c for _, c in self.kernels.values()]:
-                sock.close()
-            for pidfd in self.kernels:
-                os.close(pidfd)
-            for target, fd in enumerate(fds):
-                os.dup2(fd, target)
-                os.close(fd)
-            os.umask(request["umask"])
-            os.chdir(request["cwd"])
-            os.environ.clear()
-            os.environ.update(request["env"])
-            code = _run_kernel(self, request)
-        except BaseException:  # noqa: BLE001 - whatever happens, the child must never return into the zygote
-            traceback.print_exc()
-        finally:
-            os._exit(code)
-
-
-def _run_kernel(server: Server, request: dict) -> int:
-    from ipykernel.kernelapp import IPKernelApp
-
-    cached = IPKernelApp.__dict__.get("_static_immutable_initial_values", {})  # traitlets' copy of the defaults
-    for trait, variable in (("parent_handle", "JPY_PARENT_PID"), ("interrupt", "JPY_INTERRUPT_EVENT")):
-        value = int(os.environ.get(variable) or 0)  # the default the class reads at import, in a fresh kernel
-        getattr(IPKernelApp, trait).default_value = value
-        if trait in cached:
-            cached[trait] = value
-    if "torch" in sys.modules:
-        sys.modules["torch"].seed()  # torch seeds its default generator from the OS at import
-    if "numpy.random" in sys.modules:
-        sys.modules["numpy.random"].seed()  # and numpy its global one
-    if server.filters is not None:  # a fresh kernel's imports add their warning filters after the kernel's own
-        before, added = server.filters
-        _set_filters(before)
-        initialize = IPKernelApp.initialize
-
-        @functools.wraps(initialize)
-        def initialize_then_filter(self, argv=None):
-            initialize(self, argv)
-            _set_filters(added + warnings.filters)
-
-        IPKernelApp.initialize = initialize_then_filter
-    tempfile.tempdir = None
-    sys.path[:] = ([] if getattr(sys.flags, "safe_path", False) else [os.getcwd()]) + server.base_path
-    sys.argv = ["-m", *request["argv"]]
-    code = 0
-    try:
-        runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        if not isinstance(exc.code, int | None):
-            print(exc.code, file=sys.stderr)
-    except BaseException:  # noqa: BLE001 - as the interpreter does with an uncaught exception
-        sys.excepthook(*sys.exc_info())
-        code = 1
-    getattr(threading, "_shutdown", lambda: None)()  # what interpreter finalisation does, in order
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
-    return code
-
 
 @contextlib.contextmanager
 def _captured_output():
@@ -263,10 +182,12 @@ def _captured_output():
         file.seek(0)
 
 
-def _set_filters(filters: list[tuple]) -> None:
-    """Make ``filters`` the warning filters, entries as they are (some hold a module name as a str, not a regex)."""
-    warnings.filters[:] = filters
-    getattr(warnings, "_filters_mutated", lambda: None)()  # what filterwarnings() calls: drops cached decisions
+def _load_child():
+    """tools/fork_kernel/child.py, loaded from its file: the zygote's folder is not on sys.path."""
+    spec = importlib.util.spec_from_file_location("_attn_fork_kernel_child", os.path.join(HERE, "child.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _log(line: str) -> None:
