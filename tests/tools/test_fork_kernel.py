@@ -179,6 +179,18 @@ def test_shutdown_leaves_no_process_behind(zygote, tmp_path, now):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("ending", "status"), [("os._exit(3)", 3), ("os.kill(os.getpid(), signal.SIGTERM)", -15)])
+def test_the_launcher_ends_as_its_kernel_did(zygote, tmp_path, ending, status):
+    km, kc = _start(fork_kernel.KERNEL_NAME, tmp_path)
+    launcher = km.provisioner.process
+    kc.execute(f"import os, signal\n{ending}")
+    try:
+        assert launcher.wait(timeout=30) == status  # what jupyter_client sees of a fresh kernel ending so
+    finally:
+        _stop(km, kc, now=True)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("socket_path", [None, "/nonexistent/zygote.sock"], ids=["unset", "nothing-listening"])
 def test_without_a_zygote_the_launcher_execs_a_normal_kernel(monkeypatch, tmp_path, socket_path):
     monkeypatch.setenv("JUPYTER_PATH", str(fork_kernel.JUPYTER_DIR))
@@ -235,7 +247,10 @@ def test_refusals_name_what_a_fresh_kernel_would_see_differently(tmp_path):
 def test_kernelspec_is_found_on_jupyter_path_and_names_the_launcher(monkeypatch):
     monkeypatch.delenv("JUPYTER_PATH", raising=False)
     fork_kernel.use_kernelspec()
-    spec = KernelSpecManager().get_kernel_spec(fork_kernel.KERNEL_NAME)
+    specs = KernelSpecManager()
+    spec, python3 = specs.get_kernel_spec(fork_kernel.KERNEL_NAME), specs.get_kernel_spec("python3")
     assert spec.argv[1:] == ["{resource_dir}/launcher.py", "-f", "{connection_file}"]
     assert os.path.isfile(os.path.join(spec.resource_dir, "launcher.py"))
-    assert spec.interrupt_mode == "signal"
+    different = {"argv", "display_name"}  # the rest as ipykernel's own spec: metadata, interrupt mode, protocol
+    assert {k: v for k, v in spec.to_dict().items() if k not in different} == \
+        {k: v for k, v in python3.to_dict().items() if k not in different}

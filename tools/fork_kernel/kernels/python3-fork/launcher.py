@@ -24,7 +24,7 @@ FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signa
 
 
 def ask_zygote(path, argv):
-    """The connection and the forked kernel's pid, or (None, reason) when a normal kernel must start."""
+    """(connection, the forked kernel's pid, bytes read past its line), or (None, why not, b"")."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.settimeout(WAIT)
@@ -33,19 +33,25 @@ def ask_zygote(path, argv):
                    "executable": sys.executable}
         os.umask(request["umask"])  # reading the umask sets it: put it back
         socket.send_fds(sock, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
-        reply = sock.makefile("rb").readline()
-        answer = json.loads(reply) if reply else {"refused": "the zygote hung up"}
+        buffer = b""
+        while b"\n" not in buffer:
+            chunk = sock.recv(4096)
+            if not chunk:
+                raise ValueError("the zygote hung up")
+            buffer += chunk
+        reply, _, rest = buffer.partition(b"\n")  # rest: the exit message, if the kernel ended already
+        answer = json.loads(reply)
     except (OSError, ValueError) as exc:
         sock.close()
-        return None, f"no zygote ({exc})"
+        return None, f"no zygote ({exc})", b""
     if "pid" not in answer:
         sock.close()
-        return None, answer.get("refused", "no answer")
+        return None, answer.get("refused", "no answer"), b""
     sock.settimeout(None)
-    return sock, int(answer["pid"])
+    return sock, int(answer["pid"]), rest
 
 
-def stand_in(sock, pid):
+def stand_in(sock, pid, buffer):
     """Forward signals to the kernel's process group until the zygote reports its exit; return that code."""
     def forward(signum, frame):
         try:
@@ -59,7 +65,6 @@ def stand_in(sock, pid):
     watch = parent not in (0, 1)  # as ipykernel's ParentPollerUnix: a parent that is not ours is only followed
     if os.getppid() != parent:  # until we are orphaned
         parent = 0
-    buffer = b""
     while not buffer.endswith(b"\n"):
         readable, _, _ = select.select([sock], [], [], 1.0)
         ppid = os.getppid()
@@ -82,11 +87,12 @@ def log(line):
 
 def main(argv):
     path = os.environ.get(SOCKET_ENV)
-    sock, pid_or_reason = ask_zygote(path, argv) if path and hasattr(socket, "send_fds") else (None, "no zygote")
+    usable = path and hasattr(socket, "send_fds")
+    sock, pid_or_reason, rest = ask_zygote(path, argv) if usable else (None, "no zygote", b"")
     if sock is None:
         log(f"launcher {os.getpid()}: a normal kernel: {pid_or_reason}")
         os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv])
-    code = stand_in(sock, pid_or_reason)
+    code = stand_in(sock, pid_or_reason, rest)
     if code < 0:  # killed by a signal: end the same way
         signal.signal(-code, signal.SIG_DFL)
         os.kill(os.getpid(), -code)
