@@ -19,7 +19,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 PYTEST := $(BIN)/python -m pytest $(PYTEST_ARGS)
-NBVAL  := --nbval book instructor_exercises --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120
+# python3-fork: the notebooks' python3 kernel, forked from a process that has imported torch and the course
+# (tools/fork_kernel; the notebooks keep their python3 kernelspec).
+NBVAL  := --nbval book instructor_exercises --nbval-sanitize-with book/nbval_sanitize.cfg --nbval-cell-timeout=120 \
+          --nbval-kernel-name=python3-fork
 
 .PHONY: venv assets book test unit nbval lint lab lock clean bench
 

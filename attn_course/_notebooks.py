@@ -68,8 +68,13 @@ def normalise(
                 del data[WIDGET_VIEW]  # say "Loading widget...": keep the kernel-free card ("Run this cell ...")
 
 
-def execute(nb: nbformat.NotebookNode, workdir: Path | str, *, timeout: int = 120) -> float:
+def execute(
+    nb: nbformat.NotebookNode, workdir: Path | str, *, timeout: int = 120, kernel_name: str = KERNELSPEC["name"]
+) -> float:
     """Run ``nb`` in place, top to bottom, in a fresh ``python3`` kernel in ``workdir``; returns the seconds.
+
+    ``kernel_name`` picks another kernelspec (``tools/build_book.py``: ``python3-fork``, the same kernel
+    forked from a pre-warmed process); the notebook's own kernelspec metadata is left as it is.
 
     Raises on the first failing cell (nbclient's ``CellExecutionError``, or ``CellTimeoutError``
     after ``timeout`` seconds in one cell), and :class:`NotebookError` if any error output is left
@@ -81,7 +86,7 @@ def execute(nb: nbformat.NotebookNode, workdir: Path | str, *, timeout: int = 12
     from ._kernels import AsyncIPCKernelManager  # Unix sockets: kernels started side by side cannot collide
 
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name=KERNELSPEC["name"], allow_errors=False, record_timing=False,
+        nb, timeout=timeout, kernel_name=kernel_name, allow_errors=False, record_timing=False,
         store_widget_state=False, resources={"metadata": {"path": str(workdir)}},
         kernel_manager_class=AsyncIPCKernelManager,
     )

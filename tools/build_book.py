@@ -13,6 +13,7 @@ Run by ``make book``. Steps:
    myst-nb executes, makes any package change drop the whole cache instead.)
 2. The chapters in ``_toc.yml`` that have no cached run are executed here,
    ``--jobs`` at a time (default: the number of cores), each in a fresh kernel
+   (forked from a process that has imported torch and the course: tools/fork_kernel)
    in its own folder, without widget state (the book shows the explorers'
    kernel-free HTML; ``attn_course._notebooks.execute``), and stored in the cache. If any fails, its traceback (the
    execution report) is printed and the build stops.
@@ -51,6 +52,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from tools import fork_kernel
 from tools.chapter_deps import Package, chapter_modules
 from tools.toc import toc_files
 
@@ -94,7 +96,7 @@ def toc_notebooks(root: Path) -> list[Path]:
     ]
 
 
-def execute_notebook(path: str, timeout: int) -> tuple[str, str | None, float, str | None]:
+def execute_notebook(path: str, timeout: int, kernel: str = "python3") -> tuple[str, str | None, float, str | None]:
     """Run one notebook in a fresh kernel in its folder. Returns (path, notebook JSON, seconds, traceback)."""
     import nbformat
 
@@ -103,7 +105,7 @@ def execute_notebook(path: str, timeout: int) -> tuple[str, str | None, float, s
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     try:
-        execute(nb, Path(path).parent, timeout=timeout)
+        execute(nb, Path(path).parent, timeout=timeout, kernel_name=kernel)
     except Exception:  # noqa: BLE001 - every failure becomes an execution report
         report = strip_ansi(traceback.format_exc())  # no terminal colours in logs
         return path, None, time.perf_counter() - start, report
@@ -156,8 +158,10 @@ def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
     failures = 0
     start = time.perf_counter()
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(execute_notebook, str(path), timeout) for path in stale]
+        # Each kernel is forked from one zygote that has imported torch, matplotlib and the course
+        # (tools/fork_kernel), started once the thread settings above are in the environment.
+        with fork_kernel.serving(), ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(execute_notebook, str(path), timeout, fork_kernel.KERNEL_NAME) for path in stale]
             for future in futures:
                 path, text, seconds, error = future.result()
                 name = Path(path).relative_to(root)
