@@ -47,7 +47,7 @@ def test_every_built_page_is_checked(book_html):
     assert not missing, f"pages in _toc.yml that the build did not produce: {missing}"
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES)  # under `make test` each page may run on any worker (tests/conftest.py)
 def test_page_renders_offline(site, page):
     base, context = site
     report = REPORTS[page] = check_page(context, base + page, page, SHOTS / "book")
