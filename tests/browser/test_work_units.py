@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from pathlib import Path
 
 from tests.conftest import SPREAD, work_unit
 
@@ -19,8 +18,10 @@ def test_a_file_is_one_unit_and_each_book_page_its_own():
 
 
 def test_the_spread_tests_exist_under_those_ids():
-    """A renamed page test would silently run every page on one worker again."""
-    ids = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                          "tests/browser/test_book.py"], cwd=ROOT, capture_output=True, text=True).stdout.split()
-    for prefix in SPREAD:
-        assert sum(i.startswith(prefix) for i in ids) > 10, (prefix, ids[:5])
+    """A renamed or moved page test would silently run every page on one worker again."""
+    from .test_book import PAGES, test_page_renders_offline
+
+    (mark,) = [m for m in test_page_renders_offline.pytestmark if m.name == "parametrize"]
+    assert mark.args == ("page", PAGES) and len(PAGES) > 10
+    assert SPREAD == (f"{Path(__file__).with_name('test_book.py').relative_to(ROOT).as_posix()}::"
+                      f"{test_page_renders_offline.__name__}[",)
