@@ -150,7 +150,8 @@ _EXPAND = """() => {
 #: A reader's scroll from top to bottom, one screen at a time. Each position is drawn (two animation frames:
 #: scroll events, then intersection observers, i.e. lazy images and lazy renderers, see it) before the next.
 _SCROLL = """async () => {
-  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  // two frames, or half a second if the page draws none (a page the browser stops drawing must not hang here)
+  const frame = () => new Promise(r => { requestAnimationFrame(() => requestAnimationFrame(r)); setTimeout(r, 500); });
   const step = Math.max(200, window.innerHeight - 100);
   for (let y = 0; y < document.body.scrollHeight; y += step) {
     window.scrollTo(0, y);
@@ -282,7 +283,7 @@ def _settle(page, pending: set, timeout_ms: int = 3_000) -> None:
     """
     deadline = time.monotonic() + timeout_ms / 1000
     try:
-        page.evaluate("() => document.fonts.ready.then(() => true)")
+        page.evaluate("ms => Promise.race([document.fonts.ready, new Promise(r => setTimeout(r, ms))])", timeout_ms)
         while pending and time.monotonic() < deadline:
             page.wait_for_timeout(20)  # lets playwright deliver the requests' events
     except Exception:  # noqa: BLE001 - best effort only: the checks below do their own waiting

@@ -82,5 +82,7 @@ def phone_problems(page, width: int = 390, height: int = 844) -> list[str]:
     """Resize the open page to a phone's width and report sideways scrolling and figures wider than the screen."""
     page.set_viewport_size({"width": width, "height": height})
     # two frames drawn at the new size: media queries re-evaluated, resize and matchMedia listeners run
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    # (or half a second, if the browser draws none: no hang)
+    page.evaluate("() => new Promise(r => { requestAnimationFrame(() => requestAnimationFrame(r)); "
+                  "setTimeout(r, 500); })")
     return [f"at {width} px: {p}" for p in page.evaluate(_PHONE)]
