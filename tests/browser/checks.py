@@ -209,6 +209,7 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
     before = len(context.blocked)
     try:
         page.goto(url, wait_until="load", timeout=timeout_ms)
+        _follow_refresh(page, url, timeout_ms)
         _settle(page, pending)
         page.evaluate(_EXPAND)
         page.evaluate(_SCROLL)
@@ -274,6 +275,16 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
     report.blocked = context.blocked[before:]
     problems += [f"request to another host (blocked): {u}" for u in report.blocked]
     return report
+
+
+def _follow_refresh(page, url: str, timeout_ms: int) -> None:
+    """A redirect page (``<meta http-equiv="refresh">``, the root index.html) is checked where it leads."""
+    try:
+        redirect = page.url != url or page.locator('meta[http-equiv="refresh" i]').count() > 0
+    except Exception:  # noqa: BLE001 - the page navigated away while being looked at: a redirect
+        redirect = True
+    if redirect:
+        page.wait_for_url(lambda now: now != url, wait_until="load", timeout=timeout_ms)
 
 
 def _settle(page, pending: set, timeout_ms: int = 3_000) -> None:
