@@ -280,7 +280,7 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
 def _follow_refresh(page, url: str, timeout_ms: int) -> None:
     """A redirect page (``<meta http-equiv="refresh">``, the root index.html) is checked where it leads."""
     try:
-        redirect = page.url != url or page.locator('meta[http-equiv="refresh" i]').count() > 0
+        redirect = page.url != url or page.evaluate("() => !!document.querySelector('meta[http-equiv=refresh i]')")
     except Exception:  # noqa: BLE001 - the page navigated away while being looked at: a redirect
         redirect = True
     if redirect:
