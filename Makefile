@@ -43,6 +43,7 @@ book: assets
 
 # Two workers; --dist loadfile keeps each file on one worker: a notebook's cells share one kernel
 # under nbval, and a module's expensive module-scoped fixture (the grader's batch, the fixture book) runs once.
+# The book's pages (tests/browser/test_book.py) are the exception: each may run on any worker (tests/conftest.py).
 test: book
 	$(BIN)/ruff check .
 	$(PYTEST) -n 2 --dist loadfile tests $(NBVAL)

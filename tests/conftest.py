@@ -21,6 +21,34 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 torch.set_num_threads(1 if os.environ.get("PYTEST_XDIST_WORKER") else min(2, torch.get_num_threads()))
 
 
+#: Tests that pytest-xdist may run on any worker, one by one, even under ``--dist loadfile``: the pages of the
+#: book (tests/browser/test_book.py; each opens one page and needs nothing the others set up).
+SPREAD = ("tests/browser/test_book.py::test_page_renders_offline[",)
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to under ``--dist loadfile``: its file, or the test itself if in SPREAD.
+
+    A file stays on one worker: a notebook's cells share one kernel under nbval, and a module's module-scoped
+    fixture runs once. (xdist's ``xdist_group`` marks cannot do this here: xdist 3.8 renames a marked test by
+    assigning ``item._nodeid``, which pytest 9 no longer reads, so every mark is silently ignored.)
+    """
+    return nodeid if nodeid.startswith(SPREAD) else nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own, which would pick LoadFileScheduling
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileOrSpreadScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return FileOrSpreadScheduling(config, log)
+
+
 def _make_qkv(*batch, lq=5, lk=7, dk=8, dv=4, dtype=torch.float32, seed=0, requires_grad=False):
     """Seeded random query (*batch, lq, dk), key (*batch, lk, dk) and value (*batch, lk, dv), drawn in that order."""
     g = torch.Generator().manual_seed(seed)

@@ -1,7 +1,7 @@
 """What a reader's browser must see on every page of the built book.
 
 Used by the browser tests: serve a built ``_build/html`` on 127.0.0.1, open each
-page in headless Chromium with every request outside localhost aborted, and
+page in headless Chromium with every request outside localhost refused unsent, and
 collect what went wrong (console errors, failed or external requests, untypeset
 math, undrawn mermaid diagrams, widget placeholders, broken images, explorers
 that have no accessible name or live region or do not respond: ``explorer_checks.py``).
@@ -14,7 +14,9 @@ import http.server
 import os
 import re
 import shutil
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,6 +71,15 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep the test output quiet
         pass
 
+    def send_head(self):
+        """``/favicon.ico``, when the site has none, is "204 No Content": Chromium asks every site for it (once
+        per context, and not while playwright routes requests), and the book declares no icon."""
+        if self.path.split("?")[0] == "/favicon.ico" and not Path(self.directory, "favicon.ico").is_file():
+            self.send_response(204)
+            self.end_headers()
+            return None
+        return super().send_head()
+
 
 @contextmanager
 def serve(directory: Path) -> Iterator[str]:
@@ -107,19 +118,26 @@ def is_local(url: str) -> bool:
     return parts.hostname in LOCAL_HOSTS
 
 
+@functools.cache
+def _nowhere() -> socket.socket:
+    """A TCP port on 127.0.0.1 that is bound but not listening, so that every connection to it is refused."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock  # kept open (and so bound) for the life of the process
+
+
 def new_context(browser):
-    """A browser context in which every request leaving this machine is aborted."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    """A browser context in which no request leaves this machine, and every request that tries is listed.
+
+    Requests to other hosts go to a proxy that refuses every connection (``_nowhere``): they fail without
+    being sent. The context lists them in ``context.blocked``. Playwright's request routing would block them
+    too, but it turns the browser's HTTP cache off, so every page would fetch MathJax, the fonts and the
+    theme again (4-7 MB a page).
+    """
+    proxy = {"server": f"http://127.0.0.1:{_nowhere().getsockname()[1]}", "bypass": "127.0.0.1,localhost,[::1]"}
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block", proxy=proxy)
     blocked: list[str] = []
-
-    def route(route, request):
-        if is_local(request.url):
-            route.continue_()
-        else:
-            blocked.append(request.url)
-            route.abort("blockedbyclient")
-
-    context.route("**/*", route)
+    context.on("request", lambda request: None if is_local(request.url) else blocked.append(request.url))
     context.blocked = blocked  # type: ignore[attr-defined]
     return context
 
@@ -129,13 +147,18 @@ _EXPAND = """() => {
   document.querySelectorAll('.toggle-button.toggle-button-hidden').forEach(b => b.click());
 }"""
 
+#: A reader's scroll from top to bottom, one screen at a time. Each position is drawn (two animation frames:
+#: scroll events, then intersection observers, i.e. lazy images and lazy renderers, see it) before the next.
 _SCROLL = """async () => {
+  // two frames, or half a second if the page draws none (a page the browser stops drawing must not hang here)
+  const frame = () => new Promise(r => { requestAnimationFrame(() => requestAnimationFrame(r)); setTimeout(r, 500); });
   const step = Math.max(200, window.innerHeight - 100);
   for (let y = 0; y < document.body.scrollHeight; y += step) {
     window.scrollTo(0, y);
-    await new Promise(r => setTimeout(r, 60));
+    await frame();
   }
   window.scrollTo(0, 0);
+  await frame();
 }"""
 
 _MATH = """async () => {
@@ -174,6 +197,10 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
     report = PageReport(page_name)
     page = context.new_page()
     problems = report.problems
+    pending: set = set()  # requests sent and not yet answered or failed (_settle waits for none)
+    page.on("request", lambda r: pending.add(r))
+    page.on("requestfinished", lambda r: pending.discard(r))
+    page.on("requestfailed", lambda r: pending.discard(r))
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"uncaught exception: {e}"))
     page.on("requestfailed", lambda r: None if not is_local(r.url) else problems.append(
@@ -182,7 +209,8 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
     before = len(context.blocked)
     try:
         page.goto(url, wait_until="load", timeout=timeout_ms)
-        _settle(page)
+        _follow_refresh(page, url, timeout_ms)
+        _settle(page, pending)
         page.evaluate(_EXPAND)
         page.evaluate(_SCROLL)
 
@@ -213,7 +241,7 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
         if placeholder := WIDGET_PLACEHOLDERS.search(widgets["text"]):
             problems.append(f"widget placeholder text on the page: {placeholder.group(0)!r}")
 
-        _settle(page)
+        _settle(page, pending)
         try:
             page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=timeout_ms)
         except Exception:  # noqa: BLE001 - the unfinished images are reported below
@@ -228,8 +256,8 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
         report.explorers = page.locator(".attn-explorer").count()
         shots.mkdir(parents=True, exist_ok=True)
         stem = page_name.replace("/", "__").removesuffix(".html")
-        report.screenshot = shots / f"{stem}.png"
-        page.screenshot(path=str(report.screenshot), full_page=True)
+        report.screenshot = shots / f"{stem}.jpg"  # the whole page: JPEG encodes a tall page in half PNG's time
+        page.screenshot(path=str(report.screenshot), full_page=True, type="jpeg", quality=70)
         for index in range(report.explorers):
             problems += accessibility_problems(page, index)
             if move_explorer(page, index, problems):
@@ -239,6 +267,7 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
         problems += phone_problems(page)  # last: it resizes the page
         problems += search_problems(page) + phone_zoom_problems(page)
         page.screenshot(path=str(shots / f"{stem}__phone.png"), full_page=False)
+        _settle(page, pending)  # a late request's failure is reported, not cut off by closing the page
     except Exception as error:  # noqa: BLE001 - a page that cannot be checked is a failure
         problems.append(f"page could not be checked: {type(error).__name__}: {error}")
     finally:
@@ -248,9 +277,25 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
     return report
 
 
-def _settle(page, timeout_ms: int = 3_000) -> None:
-    """Give late requests (fonts, lazy chunks) a moment; a busy page is checked as it is."""
+def _follow_refresh(page, url: str, timeout_ms: int) -> None:
+    """A redirect page (``<meta http-equiv="refresh">``, the root index.html) is checked where it leads."""
     try:
-        page.wait_for_load_state("networkidle", timeout=timeout_ms)
+        redirect = page.url != url or page.evaluate("() => !!document.querySelector('meta[http-equiv=refresh i]')")
+    except Exception:  # noqa: BLE001 - the page navigated away while being looked at: a redirect
+        redirect = True
+    if redirect:
+        page.wait_for_url(lambda now: now != url, wait_until="load", timeout=timeout_ms)
+
+
+def _settle(page, pending: set, timeout_ms: int = 3_000) -> None:
+    """Wait until the page's fonts are loaded and none of its requests is still unanswered (fonts, lazy chunks).
+
+    Best effort: a page still busy after ``timeout_ms`` is checked as it is (the checks do their own waiting).
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    try:
+        page.evaluate("ms => Promise.race([document.fonts.ready, new Promise(r => setTimeout(r, ms))])", timeout_ms)
+        while pending and time.monotonic() < deadline:
+            page.wait_for_timeout(20)  # lets playwright deliver the requests' events
     except Exception:  # noqa: BLE001 - best effort only: the checks below do their own waiting
         pass

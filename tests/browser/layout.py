@@ -81,5 +81,8 @@ def desktop_problems(page) -> list[str]:
 def phone_problems(page, width: int = 390, height: int = 844) -> list[str]:
     """Resize the open page to a phone's width and report sideways scrolling and figures wider than the screen."""
     page.set_viewport_size({"width": width, "height": height})
-    page.wait_for_timeout(150)  # let the theme's media queries re-lay the page out
+    # two frames drawn at the new size: media queries re-evaluated, resize and matchMedia listeners run
+    # (or half a second, if the browser draws none: no hang)
+    page.evaluate("() => new Promise(r => { requestAnimationFrame(() => requestAnimationFrame(r)); "
+                  "setTimeout(r, 500); })")
     return [f"at {width} px: {p}" for p in page.evaluate(_PHONE)]

@@ -5,7 +5,8 @@ the book, plus the index, general index and search pages, in both editions (Engl
 Chinese under zh/, tools/i18n.py), must show: no console errors, no failed
 or external requests, typeset math, mermaid diagrams drawn as SVG, no widget placeholders, loaded
 images; and every explorer must change its figure when a control moves. A screenshot of each
-page is saved under _build/screenshots/book/.
+page is saved under _build/screenshots/book/ (the whole page as JPEG, the phone view and
+the moved explorers as PNG).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def test_every_built_page_is_checked(book_html):
     assert not missing, f"pages in _toc.yml that the build did not produce: {missing}"
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", PAGES)  # under `make test` each page may run on any worker (tests/conftest.py)
 def test_page_renders_offline(site, page):
     base, context = site
     report = REPORTS[page] = check_page(context, base + page, page, SHOTS / "book")

@@ -7,6 +7,7 @@ offline search finds Chinese words (Sphinx segments them with jieba).
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
@@ -33,8 +34,14 @@ NOT_PROSE_CLASSES = {"cell_output", "output", "math", "citation", "bibliography"
                      "explorer-card", "docutils container"}
 
 
+@functools.cache
+def _soup(path: Path) -> BeautifulSoup:
+    """A built page, parsed once per worker: most tests here read every page (and nothing changes a parse)."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
 def _article(path: Path) -> BeautifulSoup:
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    soup = _soup(path)
     return soup.find("article") or soup
 
 
@@ -79,14 +86,14 @@ def test_the_english_edition_is_english(book_html):
 @pytest.mark.parametrize("page", [p for p in ENGLISH if p != "index.html"])  # index.html: a redirect
 def test_each_page_links_to_itself_in_the_other_edition(book_html, page):
     for here, there in ((page, f"{PREFIX}/{page}"), (f"{PREFIX}/{page}", page)):
-        soup = BeautifulSoup((book_html / here).read_text(encoding="utf-8"), "html.parser")
+        soup = _soup(book_html / here)
         links = soup.select("a.course-lang-switch")
         assert len(links) == 1, f"{here}: {len(links)} language links"
         target = urlparse(urljoin(f"http://book/{here}", links[0]["href"])).path.lstrip("/")
         assert target == there and (book_html / target).is_file(), (here, links[0]["href"])
         alternate = soup.select_one("link[rel=alternate][hreflang]")
         assert alternate is not None and alternate["href"] == links[0]["href"], here
-    assert BeautifulSoup((book_html / PREFIX / page).read_text(encoding="utf-8"), "html.parser").html["lang"] == "zh-CN"
+    assert _soup(book_html / PREFIX / page).html["lang"] == "zh-CN"
 
 
 def _pages_using(book_html: Path, word: str) -> tuple[set[str], set[str]]:
@@ -123,7 +130,7 @@ def test_chinese_search_finds_the_pages_that_use_a_word(book_html, browser, word
 def test_the_chinese_navigation_and_folded_cells_are_in_chinese(book_html):
     """Labels outside the catalogues: the table of contents' part captions, myst-nb's fold buttons."""
     for page in CONTENT:
-        soup = BeautifulSoup((book_html / PREFIX / page).read_text(encoding="utf-8"), "html.parser")
+        soup = _soup(book_html / PREFIX / page)
         captions = [c.get_text(strip=True) for c in soup.select("nav p.caption span.caption-text")]
         assert captions and all(CJK.search(c) for c in captions), (page, captions)
         assert "Show code cell" not in soup.get_text() and "Hide code cell" not in soup.get_text(), page

@@ -1,11 +1,11 @@
-"""A tiny book with every feature the chapters use, built with the real configuration and tools.
+"""The built book's features, checked on the real build (`make book`), and a tiny fixture book for the one
+feature the chapters do not use yet: a mermaid diagram inside a closed dropdown.
 
-Until the chapters are merged the real book has no explorer and no diagram; this fixture book
-(written to a temporary folder, never committed as a chapter) has math, mermaid diagrams (one
-inside a closed dropdown), a matplotlib figure and an explorer, built by tools/build_book.py with
-the repository's _config.yml and tools/. It checks the build pipeline (parallel cached
-execution, no widget state, vendored assets) and the browser checks themselves, over http and
-from file:// (a reader opening _build/html/index.html from disk, offline).
+The real ``_build/html``: no widget state or widget manager, vendored MathJax and mermaid, a chapter's
+launch and download buttons, pages that work from file:// (a reader opening ``_build/html`` from disk,
+offline), and an explorer card that follows the theme's light and dark mode and fits a phone. The fixture
+book (written to a temporary folder, never committed as a chapter; no notebook, so nothing executes) is
+built by tools/build_book.py with the repository's _config.yml and tools/.
 """
 
 from __future__ import annotations
@@ -13,17 +13,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 import yaml
+
+from tools.toc import toc_files
 
 from .checks import book_pages, check_page, new_context, serve
 from .conftest import ROOT, SHOTS, build_book
 
 TOC = """format: jb-book
 root: book/intro
-chapters:
-  - file: book/explore
 """
 
 INTRO = """# Fixture intro
@@ -50,48 +49,6 @@ flowchart TD
 :::
 """
 
-CELLS = [
-    ("markdown", "# Fixture explorer\n\nThe scores $e_{ij} = q_i \\cdot k_j / \\sqrt{d_k}$ below."),
-    ("code", "import matplotlib.pyplot as plt\nimport numpy as np\n\nfrom attn_course.plots import Explorer"),
-    ("code", "fig, ax = plt.subplots(figsize=(3, 2))\nax.plot(np.arange(5) ** 2)\nplt.show()"),
-    (
-        "code",
-        "def draw(fig, scale):\n"
-        "    ax = fig.subplots()\n"
-        "    x = np.linspace(0, 6, 50)\n"
-        "    ax.plot(x, np.sin(scale * x))\n"
-        "    ax.set_title(f'scale = {scale}')\n\n"
-        "Explorer(draw, {'scale': [0.5, 1.0, 2.0]}, figsize=(4, 2.5))",
-    ),
-    # The finished card: buttons for a category, a play button on a step, live numbers, a live-only control.
-    (
-        "code",
-        "TOKENS = ['the', 'cat', 'sat']\n"
-        "SCORES = np.array([[2.0, 0.5, -1.0], [0.3, 2.5, 1.0], [-0.5, 1.2, 1.8]])\n\n\n"
-        "def weights(query, temperature, step):\n"
-        "    scores = SCORES[query] * step / 3 / temperature\n"
-        "    return np.exp(scores) / np.exp(scores).sum()\n\n\n"
-        "def draw_weights(fig, query, temperature, step, uniform):\n"
-        "    ax = fig.subplots()\n"
-        "    ax.bar(TOKENS, weights(query, temperature, step), color='tab:orange')\n"
-        "    if uniform:\n"
-        "        ax.axhline(1 / 3, color='0.5', ls='--')\n"
-        "    ax.set(ylim=(0, 1), xlabel='key', ylabel='weight',\n"
-        "           title=f'query {TOKENS[query]!r}, T = {temperature:g}')\n\n\n"
-        "Explorer(\n"
-        "    draw_weights, {'query': [0, 1, 2], 'temperature': [0.5, 1.0, 2.0], 'step': [1, 2, 3, 4], "
-        "'uniform': [True, False]},\n"
-        "    title='Weights of one query', labels={'temperature': 'temperature T', 'uniform': 'uniform line'},\n"
-        "    kinds={'query': 'buttons'}, value_labels={'query': TOKENS}, play='step',\n"
-        "    static=['query', 'temperature', 'step'], initial={'temperature': 1.0},\n"
-        "    readout=lambda p: dict(zip(TOKENS, weights(p['query'], p['temperature'], p['step']).round(3))),\n"
-        "    describe=lambda p: f\"The largest weight is on {TOKENS[int(weights(p['query'], p['temperature'], "
-        "p['step']).argmax())]!r}.\",\n"
-        "    figsize=(4, 2.6),\n"
-        ")",
-    ),
-]
-
 
 @pytest.fixture(scope="module")
 def fixture_book(tmp_path_factory) -> Path:
@@ -103,62 +60,58 @@ def fixture_book(tmp_path_factory) -> Path:
     (root / "_toc.yml").write_text(TOC)
     (root / "book").mkdir()
     (root / "book" / "intro.md").write_text(INTRO)
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-    nb.cells = [
-        nbformat.v4.new_markdown_cell(src) if kind == "markdown" else nbformat.v4.new_code_cell(src)
-        for kind, src in CELLS
-    ]
-    for cell in nb.cells:  # every figure in the book has alt text (tests/browser/layout.py checks it)
-        if "plt.subplots" in cell.source:
-            cell.metadata["mystnb"] = {"image": {"alt": "A line plot of the squares of 0 to 4."}}
-    nbformat.write(nb, root / "book" / "explore.ipynb")
     return build_book(root)
 
 
-def test_fixture_build_executes_without_widget_state(fixture_book):
-    page = (fixture_book / "book" / "explore.html").read_text()
-    assert 'class="attn-explorer"' in page
-    assert "widget-state+json" not in page and "require.min.js" not in page and "embed-amd" not in page
-    assert (fixture_book / "_static" / "vendor" / "mathjax" / "tex-chtml.js").exists()
-    assert (fixture_book / "_static" / "vendor" / "mermaid" / "mermaid.min.js").exists()
+def _chapter_pages(book_html: Path, *needles: str) -> list[str]:
+    """The English chapters (notebooks in _toc.yml) whose built page contains every one of ``needles``."""
+    pages = [f"{name}.html" for name in toc_files(ROOT) if (ROOT / f"{name}.ipynb").is_file()]
+    return [p for p in pages if all(n in (book_html / p).read_text(encoding="utf-8") for n in needles)]
 
 
-def test_fixture_notebook_page_has_launch_and_download_buttons(fixture_book):
-    page = (fixture_book / "book" / "explore.html").read_text()
+def test_the_build_has_explorers_and_no_widget_state(book_html):
+    assert _chapter_pages(book_html, 'class="attn-explorer"'), "no chapter shows an explorer card"
+    for page in book_pages(book_html):
+        text = (book_html / page).read_text(encoding="utf-8")
+        assert "widget-state+json" not in text and "require.min.js" not in text and "embed-amd" not in text, page
+    assert (book_html / "_static" / "vendor" / "mathjax" / "tex-chtml.js").exists()
+    assert (book_html / "_static" / "vendor" / "mermaid" / "mermaid.min.js").exists()
+
+
+def test_a_chapter_page_has_launch_and_download_buttons(book_html):
+    chapter = _chapter_pages(book_html)[0]
+    page, stem = (book_html / chapter).read_text(encoding="utf-8"), Path(chapter).stem
     repository = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]  # the URL is defined there only
     url, branch = repository["url"].rstrip("/"), repository["branch"]
     owner_name = url.removeprefix("https://github.com/")
-    assert f"https://mybinder.org/v2/gh/{owner_name}/{branch}?urlpath=lab/tree/book/explore.ipynb" in page
-    assert f"https://colab.research.google.com/github/{owner_name}/blob/{branch}/book/explore.ipynb" in page
-    assert 'href="../_sources/book/explore.ipynb"' in page
+    colab = f"colab/{stem}.ipynb" if (ROOT / "colab" / f"{stem}.ipynb").is_file() else f"book/{stem}.ipynb"
+    assert f"https://mybinder.org/v2/gh/{owner_name}/{branch}?urlpath=lab/tree/book/{stem}.ipynb" in page
+    assert f"https://colab.research.google.com/github/{owner_name}/blob/{branch}/{colab}" in page
+    assert f'href="../_sources/book/{stem}.ipynb"' in page
     assert f'href="{url}"' in page
 
 
-def test_fixture_pages_render_offline_and_explorer_responds(fixture_book, browser):
-    pages = book_pages(fixture_book)
-    assert {"book/intro.html", "book/explore.html"} <= set(pages)
+def test_a_diagram_in_a_closed_dropdown_is_drawn(fixture_book, browser):
+    assert "book/intro.html" in book_pages(fixture_book)
     with serve(fixture_book) as base:
         context = new_context(browser)
-        reports = {page: check_page(context, base + page, page, SHOTS / "fixture") for page in pages}
+        report = check_page(context, base + "book/intro.html", "book/intro.html", SHOTS / "fixture")
         context.close()
-    problems = [f"{page}: {p}" for page, report in reports.items() for p in report.problems]
-    assert not problems, "\n".join(problems)
-    intro, explore = reports["book/intro.html"], reports["book/explore.html"]
-    assert intro.math >= 2 and intro.mermaid == 2
-    assert explore.math >= 1 and explore.images >= 2
-    assert explore.explorers == 2 and explore.explorers_moved == 2
+    assert not report.problems, "\n".join(report.problems)
+    assert report.math >= 2 and report.mermaid == 2
 
 
-def test_fixture_book_works_from_file_urls(fixture_book, browser):
-    """Opened from disk with no server and no network: math, diagrams and the explorer still work."""
+def test_the_book_works_from_file_urls(book_html, fixture_book, browser):
+    """Opened from disk with no server and no network: math, diagrams and the explorers still work."""
+    chapter = _chapter_pages(book_html, 'class="mermaid', 'class="attn-explorer"', 'class="math')[0]
     context = new_context(browser)
     try:
-        for page in ("book/intro.html", "book/explore.html"):
-            report = check_page(context, (fixture_book / page).as_uri(), page, SHOTS / "fixture-file")
+        for html, page in ((book_html, chapter), (fixture_book, "book/intro.html")):
+            report = check_page(context, (html / page).as_uri(), page, SHOTS / "file-urls")
             assert not report.problems, f"{page} from file://:\n  " + "\n  ".join(report.problems)
-            assert report.math >= 1
-        assert report.explorers_moved == 2
+            assert report.math >= 1 and report.mermaid >= 1, page
+            assert report.explorers_moved == report.explorers, page
+        assert report.mermaid == 2  # the fixture's, one of them in the closed dropdown
     finally:
         context.close()
 
@@ -177,18 +130,21 @@ _COLOURS = """card => {
 
 
 @pytest.mark.parametrize(("theme", "width"), [("light", 1280), ("dark", 1280), ("light", 390), ("dark", 390)])
-def test_fixture_explorer_card_follows_the_theme_and_fits_a_phone(fixture_book, browser, theme, width):
+def test_an_explorer_card_follows_the_theme_and_fits_a_phone(book_html, browser, theme, width):
+    chapter = _chapter_pages(book_html, 'type="radio" class="explorer-control"')[0]  # a card with buttons
     context = new_context(browser)
     context.add_init_script(f"localStorage.setItem('theme', '{theme}'); localStorage.setItem('mode', '{theme}');")
     try:
-        with serve(fixture_book) as base:
+        with serve(book_html) as base:
             page = context.new_page()
             page.set_viewport_size({"width": width, "height": 900})
-            page.goto(base + "book/explore.html", wait_until="load")
+            page.goto(base + chapter, wait_until="load")
             assert page.evaluate("document.documentElement.dataset.theme") == theme
-            card = page.get_by_role("group", name="Interactive: Weights of one query")
+            card = page.locator('.attn-explorer[role="group"]:has(input[type="radio"])').first
+            card.scroll_into_view_if_needed()
             colours = card.evaluate(_COLOURS)
-            card.screenshot(path=str(SHOTS / "fixture" / f"explorer-card-{theme}-{width}.png"))
+            (SHOTS / "explorer-card").mkdir(parents=True, exist_ok=True)
+            card.screenshot(path=str(SHOTS / "explorer-card" / f"{Path(chapter).stem}-{theme}-{width}.png"))
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             # dark: a dark card, not a light box around it (the theme's default for HTML outputs)
             assert colours["background"] < 0.05 if theme == "dark" else colours["background"] > 0.9

@@ -96,6 +96,10 @@ def lab(tmp_path_factory):
             server.kill()
             pytest.fail(f"JupyterLab did not start:\n{log.read_text()[-5000:]}")
         time.sleep(0.2)
+    if missing := _myst_missing(url, token):
+        server.kill()
+        server.wait()
+        pytest.fail(missing)
     yield Lab(url, token, folder, log)
     server.terminate()  # the server shuts its kernels and terminals down on SIGTERM
     try:
@@ -103,6 +107,25 @@ def lab(tmp_path_factory):
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+
+
+def _myst_missing(url: str, token: str) -> str | None:
+    """Why this JupyterLab would show the chapters' MyST as plain Markdown (every check below would then time
+    out waiting for it), or None: jupyterlab-myst's front end must be installed and not disabled."""
+    with urllib.request.urlopen(f"{url}/lab?token={token}", timeout=30) as response:
+        html = response.read().decode()
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
+    config = json.loads(found.group(1)) if found else {}
+    disabled = config.get("disabledExtensions") or []
+    disabled = [name for name, off in disabled.items() if off] if isinstance(disabled, dict) else disabled
+    if "jupyterlab-myst" not in [e["name"] for e in config.get("federated_extensions", [])]:
+        return "JupyterLab has no jupyterlab-myst front end: `make venv` installs it (pyproject's dev extra)"
+    if "jupyterlab-myst" in disabled:
+        return ("jupyterlab-myst is disabled in this environment (a labconfig/page_config.json, e.g. in the venv's "
+                "etc/jupyter; `jupyter labextension list` shows it), so JupyterLab shows the chapters' MyST as "
+                "plain Markdown. Turn it back on: `jupyter labextension unlock jupyterlab-myst && "
+                "jupyter labextension enable jupyterlab-myst` with the venv's jupyter")
+    return None
 
 
 @pytest.fixture
