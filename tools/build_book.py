@@ -2,7 +2,11 @@
 
     .venv/bin/python -m tools.build_book [--root DIR] [--jobs N]   # from the repository root
 
-Run by ``make book``. Steps:
+Run by ``make book``. The course's ``_config.yml`` says ``execute_notebooks: "off"``: the book shows the
+chapters' committed outputs, which ``make test`` checks (nbval re-executes every chapter and compares its
+text outputs; ``book/executed.json`` shows that the committed run, figures included, is one of the current
+code). Steps 1 and 2 run only for a book whose config says ``cache`` (an author who wants fresh outputs
+rendered without committing them; the test of a failing chapter's report):
 
 1. Notebook execution is cached by jupyter-cache (``_build/.jupyter_cache``),
    keyed on each notebook's code cells. A chapter's outputs also depend on
@@ -21,7 +25,7 @@ Run by ``make book``. Steps:
    finds every notebook in the cache and executes nothing. If the build fails,
    the execution reports it wrote are printed.
 4. When the book has ``locale/`` (tools/i18n.py), the Chinese edition renders at the
-   same time, from the same cache, into ``_build/zh/`` (log: ``_build/zh.log``), and is
+   same time, from the same notebooks (and cache), into ``_build/zh/`` (log: ``_build/zh.log``), and is
    copied to ``_build/html/zh/``; the English strings are extracted alongside into
    ``_build/i18n/`` for the catalogues' gate, stamped with the fingerprint of the sources they
    came from (the gate uses them while that still matches, and extracts again otherwise).

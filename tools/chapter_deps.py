@@ -9,7 +9,15 @@ depends on the modules that define the names it imports
 module those import in turn. Anything it cannot resolve (a name defined in
 ``__init__.py``, ``import attn_course`` with no attribute use, ``import *``,
 ``importlib``) makes the chapter depend on the whole package, so a change can
-only cause extra runs, never a stale page.
+only cause extra runs, never a stale page. A module's data files (the files
+beside it that are not Python, e.g. ``lessons/data/*.json``) count as its source.
+
+``outputs_fingerprint`` adds a notebook's code cells and the pinned versions:
+``tools/execute_notebooks.py`` records it for every chapter it runs in
+``book/executed.json``, and ``tests/book/test_notebooks.py`` checks that each
+chapter's record still matches, so the outputs the book shows (the committed
+ones: it executes nothing) come from the current code. nbval compares the text
+outputs; this also covers the figures, which nbval does not compare.
 """
 
 from __future__ import annotations
@@ -93,11 +101,29 @@ class Package:
             todo += self.imports_of(module)
         return seen
 
+    def data_files(self, module: str) -> list[Path]:
+        """The files other than Python beside ``module``, in folders that are not packages of their own
+        (``lessons/data/*.json`` for ``lessons.bench``, ``data/text/*`` for ``data.corpus``)."""
+        folder = self.files[module].parent
+        found = []
+        for path in sorted(folder.rglob("*")):
+            between = path.relative_to(folder).parts[:-1]
+            inner = [folder.joinpath(*between[: i + 1]) for i in range(len(between))]
+            if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in between \
+                    and not any((d / "__init__.py").exists() for d in inner):
+                found.append(path)
+        return found
+
     def fingerprint(self, modules: set[str], extra: bytes = b"") -> str:
+        """A hash of ``modules``' source and data files (every module's, for ``{WHOLE}``) and ``extra``."""
         digest = hashlib.sha256(extra)
         names = sorted(self.files) if WHOLE in modules else sorted(modules)
+        data: dict[Path, None] = {}
         for name in names:
             digest.update(name.encode() + b"\0" + self.files[name].read_bytes())
+            data.update(dict.fromkeys(self.data_files(name)))
+        for path in data:
+            digest.update(str(path.relative_to(self.dir)).encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()
 
 
@@ -139,3 +165,14 @@ def chapter_modules(code_cells: list[str], package: Package) -> set[str]:
             if len(bare) > len(attributed):  # the package object itself is passed around: be safe
                 direct.add(WHOLE)
     return package.closure(direct)
+
+
+def outputs_fingerprint(notebook: Path, package: Package, pins: bytes) -> str:
+    """What a notebook's outputs are made from: its code cells, the ``attn_course`` modules (and their data
+    files) that the code needs, and ``pins`` (constraints.txt). Markdown is left out: prose is not executed."""
+    import json
+
+    cells = ["".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+             if c["cell_type"] == "code"]
+    code = hashlib.sha256("\0".join(cells).encode()).hexdigest().encode()
+    return package.fingerprint(chapter_modules(cells, package), extra=pins + b"\0" + code)

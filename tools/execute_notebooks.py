@@ -11,6 +11,11 @@ one kernelspec, no widget state, no execution timestamps, stable cell ids
 (``attn_course._notebooks``, shared with the grader's ``release``).
 Prints each notebook's wall time (execution only).
 
+For a chapter (a notebook directly in ``book/``), the fingerprint of what its outputs were made from
+(``tools.chapter_deps.outputs_fingerprint``: its code cells, the ``attn_course`` modules they use, the
+pins) is recorded in ``book/executed.json``. The book renders the committed outputs without executing
+anything, and ``tests/book/test_notebooks.py`` fails for a chapter whose record no longer matches.
+
 ``--normalise-only`` rewrites the metadata and nothing else: outputs and execution counts stay as
 committed, so a notebook executed before a change of the normalisation can catch up without a re-run.
 """
@@ -18,6 +23,7 @@ committed, so a notebook executed before a change of the normalisation can catch
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -25,7 +31,30 @@ import nbformat
 
 from attn_course._notebooks import NotebookError, execute, normalise
 
+if not __package__:  # run as a script (tools/execute_notebooks.py): the repository's tools/ must be importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tools.chapter_deps import Package, outputs_fingerprint  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
+#: chapter file name -> outputs_fingerprint of the run whose outputs are committed
+RECORD = ROOT / "book" / "executed.json"
+
+
+def recorded_fingerprints(record: Path = RECORD) -> dict[str, str]:
+    return json.loads(record.read_text(encoding="utf-8"))["chapters"] if record.exists() else {}
+
+
+def chapter_fingerprint(path: Path, root: Path = ROOT) -> str:
+    return outputs_fingerprint(path, Package(root), (root / "constraints.txt").read_bytes())
+
+
+def record_chapter(path: Path, record: Path = RECORD) -> None:
+    """Record the fingerprint of the code that made ``path``'s outputs (a chapter just executed)."""
+    chapters = recorded_fingerprints(record)
+    chapters[path.name] = chapter_fingerprint(path)
+    about = "What each chapter's committed outputs were made from (tools/execute_notebooks.py writes it)."
+    text = json.dumps({"about": about, "chapters": dict(sorted(chapters.items()))}, indent=1)
+    record.write_text(text + "\n", encoding="utf-8")
 
 
 def execute_in_place(path: Path, timeout: int = 120) -> float:
@@ -65,6 +94,8 @@ def main(argv: list[str]) -> int:
             print(f"{'normalised' if normalise_in_place(path.resolve()) else 'unchanged':>10}  {path}")
         else:
             elapsed = execute_in_place(path.resolve())
+            if path.resolve().parent == RECORD.parent:
+                record_chapter(path.resolve())
             print(f"{elapsed:6.1f} s  {path}")
     return 0
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.chapter_deps import WHOLE, Package, chapter_modules
+from tools.chapter_deps import WHOLE, Package, chapter_modules, outputs_fingerprint
 
 
 @pytest.fixture
@@ -73,3 +73,38 @@ def test_every_real_chapter_resolves():
     for path in sorted((root / "book").rglob("*.ipynb")):
         cells = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
         assert chapter_modules(cells, real), path.name
+
+
+def test_a_module_s_data_files_are_part_of_its_fingerprint(package, tmp_path):
+    data = tmp_path / "attn_course" / "lessons"
+    (data / "data").mkdir(parents=True)
+    (data / "__init__.py").write_text("")
+    (data / "bench.py").write_text("import json\n")
+    (data / "data" / "run.json").write_text("{}")
+    package = Package(tmp_path)
+    assert package.data_files("lessons.bench") == [data / "data" / "run.json"]
+    assert package.data_files("masks") == []  # lessons/ is a package of its own: its data is not masks'
+    before = package.fingerprint({"lessons.bench"}), package.fingerprint({"masks"})
+    (data / "data" / "run.json").write_text('{"ratio": 1.3}')
+    after = package.fingerprint({"lessons.bench"}), package.fingerprint({"masks"})
+    assert after[0] != before[0] and after[1] == before[1]
+
+
+def test_outputs_fingerprint_follows_code_modules_and_pins_not_prose(package, tmp_path):
+    import json
+
+    def notebook(*cells: tuple[str, str]) -> Path:
+        path = tmp_path / "chapter.ipynb"
+        path.write_text(json.dumps({"cells": [{"cell_type": t, "source": [s]} for t, s in cells]}))
+        return path
+
+    code = ("code", "from attn_course import causal_mask\ncausal_mask(3)")
+    first = outputs_fingerprint(notebook(("markdown", "# A"), code), package, b"torch==2.13.0")
+    assert outputs_fingerprint(notebook(("markdown", "# B, reworded"), code), package, b"torch==2.13.0") == first
+    assert outputs_fingerprint(notebook(("markdown", "# A"), code), package, b"torch==2.14.0") != first
+    edited = ("code", "from attn_course import causal_mask\ncausal_mask(4)")
+    assert outputs_fingerprint(notebook(("markdown", "# A"), edited), package, b"torch==2.13.0") != first
+    (tmp_path / "attn_course" / "attention.py").write_text("def attention(q):\n    return -q\n")  # not used
+    assert outputs_fingerprint(notebook(("markdown", "# A"), code), package, b"torch==2.13.0") == first
+    (tmp_path / "attn_course" / "masks.py").write_text("def causal_mask(n):\n    return -n\n")  # used
+    assert outputs_fingerprint(notebook(("markdown", "# A"), code), package, b"torch==2.13.0") != first
