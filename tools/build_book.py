@@ -123,6 +123,10 @@ def toc_myst_notebooks(root: Path) -> list[Path]:
 
 def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
     """Execute, in parallel, the notebooks with no valid cached run; cache the results. Returns #failures."""
+    notebooks = toc_notebooks(root)
+    if not notebooks:
+        print("execution: none (_config.yml: execute_notebooks is off; the book shows the committed outputs)")
+        return 0
     import json
 
     import nbformat
@@ -134,7 +138,7 @@ def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
     deps_file = cache_dir / "attn_course_deps.json"
     deps = json.loads(deps_file.read_text()) if deps_file.exists() else {}
     stale, fingerprints = [], {}
-    for path in toc_notebooks(root):
+    for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         name = str(path.relative_to(root))
         code = [c.source for c in nb.cells if c.cell_type == "code"]
