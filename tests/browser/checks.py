@@ -39,6 +39,8 @@ WIDGET_PLACEHOLDERS = re.compile(
     r"Loading widget|Error displaying widget|Failed to display Jupyter Widget|model not found|Error rendering output",
     re.IGNORECASE,
 )
+#: ``BOOK_SCREENSHOTS=full``: save each page whole (a tall page takes seconds to capture), not its first screen.
+FULL_SCREENSHOTS = os.environ.get("BOOK_SCREENSHOTS", "").lower() == "full"
 #: Not pages of the book: Sphinx's own folders in the output.
 NON_PAGE_DIRS = {"_static", "_sources", "_images", "reports", "_downloads"}
 
@@ -256,8 +258,8 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
         report.explorers = page.locator(".attn-explorer").count()
         shots.mkdir(parents=True, exist_ok=True)
         stem = page_name.replace("/", "__").removesuffix(".html")
-        report.screenshot = shots / f"{stem}.jpg"  # the whole page: JPEG encodes a tall page in half PNG's time
-        page.screenshot(path=str(report.screenshot), full_page=True, type="jpeg", quality=70)
+        report.screenshot = shots / f"{stem}.jpg"  # the first screen, or the whole page (JPEG: half PNG's time)
+        page.screenshot(path=str(report.screenshot), full_page=FULL_SCREENSHOTS, type="jpeg", quality=70)
         for index in range(report.explorers):
             problems += accessibility_problems(page, index)
             if move_explorer(page, index, problems):
