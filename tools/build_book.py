@@ -121,6 +121,11 @@ def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
     """Execute, in parallel, the notebooks with no valid cached run; cache the results. Returns #failures."""
     import json
 
+    notebooks = toc_notebooks(root)
+    if not notebooks:  # e.g. the browser tests' fixture book: no need to import nbformat and jupyter-cache (~2 s)
+        print("execution: no notebook to execute", flush=True)
+        return 0
+
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
@@ -130,7 +135,7 @@ def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
     deps_file = cache_dir / "attn_course_deps.json"
     deps = json.loads(deps_file.read_text()) if deps_file.exists() else {}
     stale, fingerprints = [], {}
-    for path in toc_notebooks(root):
+    for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         name = str(path.relative_to(root))
         code = [c.source for c in nb.cells if c.cell_type == "code"]

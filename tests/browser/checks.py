@@ -41,6 +41,9 @@ WIDGET_PLACEHOLDERS = re.compile(
 )
 #: ``BOOK_SCREENSHOTS=full``: save each page whole (a tall page takes seconds to capture), not its first screen.
 FULL_SCREENSHOTS = os.environ.get("BOOK_SCREENSHOTS", "").lower() == "full"
+#: ``wait_for_function`` checks its condition every POLL_MS, not on every animation frame (playwright's default),
+#: which would keep Chromium drawing 60 frames a second for as long as the wait lasts.
+POLL_MS = 100
 #: Not pages of the book: Sphinx's own folders in the output.
 NON_PAGE_DIRS = {"_static", "_sources", "_images", "reports", "_downloads"}
 
@@ -226,7 +229,7 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
                 page.wait_for_function(
                     "() => Array.from(document.querySelectorAll('.mermaid')).every("
                     "el => el.querySelector('svg') || el.hasAttribute('data-mermaid-render-failed'))",
-                    timeout=timeout_ms,
+                    timeout=timeout_ms, polling=POLL_MS,
                 )
             except Exception:  # noqa: BLE001 - reported per diagram below
                 pass
@@ -245,7 +248,8 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
 
         _settle(page, pending)
         try:
-            page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=timeout_ms)
+            page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=timeout_ms,
+                                   polling=POLL_MS)
         except Exception:  # noqa: BLE001 - the unfinished images are reported below
             pass
         images = page.evaluate(_IMAGES)

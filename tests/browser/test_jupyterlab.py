@@ -27,7 +27,7 @@ import pytest
 
 from tools.lab import GRADING_HINT
 
-from .checks import new_context
+from .checks import POLL_MS, new_context
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = "04_formula.ipynb"  # an explorer and three folded solutions
@@ -39,9 +39,6 @@ RAW_MYST = (":::{", "{cite}", "{doc}", "{ref}", "{glue:", "{solution}", "{exerci
 TARGET = re.compile(r"^\s*\([\w-]+\)=", re.MULTILINE)
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in view
 WAIT_MS = 90_000  # a kernel start plus torch's import on a busy 2-core machine
-#: Conditions are checked every POLL_MS, not on every frame: polling on animation frames keeps Chromium drawing
-#: JupyterLab 60 times a second, and a Run All is waited on for tens of seconds.
-POLL_MS = 100
 
 
 @dataclass
