@@ -129,6 +129,11 @@ def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
         return 0
     import json
 
+    notebooks = toc_notebooks(root)
+    if not notebooks:  # e.g. the browser tests' fixture book: no need to import nbformat and jupyter-cache (~2 s)
+        print("execution: no notebook to execute", flush=True)
+        return 0
+
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn

@@ -39,6 +39,11 @@ WIDGET_PLACEHOLDERS = re.compile(
     r"Loading widget|Error displaying widget|Failed to display Jupyter Widget|model not found|Error rendering output",
     re.IGNORECASE,
 )
+#: ``BOOK_SCREENSHOTS=full``: save each page whole (a tall page takes seconds to capture), not its first screen.
+FULL_SCREENSHOTS = os.environ.get("BOOK_SCREENSHOTS", "").lower() == "full"
+#: ``wait_for_function`` checks its condition every POLL_MS, not on every animation frame (playwright's default),
+#: which would keep Chromium drawing 60 frames a second for as long as the wait lasts.
+POLL_MS = 100
 #: Not pages of the book: Sphinx's own folders in the output.
 NON_PAGE_DIRS = {"_static", "_sources", "_images", "reports", "_downloads"}
 
@@ -224,7 +229,7 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
                 page.wait_for_function(
                     "() => Array.from(document.querySelectorAll('.mermaid')).every("
                     "el => el.querySelector('svg') || el.hasAttribute('data-mermaid-render-failed'))",
-                    timeout=timeout_ms,
+                    timeout=timeout_ms, polling=POLL_MS,
                 )
             except Exception:  # noqa: BLE001 - reported per diagram below
                 pass
@@ -243,7 +248,8 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
 
         _settle(page, pending)
         try:
-            page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=timeout_ms)
+            page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=timeout_ms,
+                                   polling=POLL_MS)
         except Exception:  # noqa: BLE001 - the unfinished images are reported below
             pass
         images = page.evaluate(_IMAGES)
@@ -256,8 +262,8 @@ def check_page(context, url: str, page_name: str, shots: Path, timeout_ms: int =
         report.explorers = page.locator(".attn-explorer").count()
         shots.mkdir(parents=True, exist_ok=True)
         stem = page_name.replace("/", "__").removesuffix(".html")
-        report.screenshot = shots / f"{stem}.jpg"  # the whole page: JPEG encodes a tall page in half PNG's time
-        page.screenshot(path=str(report.screenshot), full_page=True, type="jpeg", quality=70)
+        report.screenshot = shots / f"{stem}.jpg"  # the first screen, or the whole page (JPEG: half PNG's time)
+        page.screenshot(path=str(report.screenshot), full_page=FULL_SCREENSHOTS, type="jpeg", quality=70)
         for index in range(report.explorers):
             problems += accessibility_problems(page, index)
             if move_explorer(page, index, problems):

@@ -58,6 +58,6 @@ def book_html() -> Path:
 
 def pytest_terminal_summary(terminalreporter):
     if SHOTS.exists():
-        shots = sorted(p for p in SHOTS.rglob("*") if p.suffix in {".png", ".jpg"})  # whole pages: JPEG
+        shots = sorted(p for p in SHOTS.rglob("*") if p.suffix in {".png", ".jpg"})  # first screens: JPEG
         if shots:
             terminalreporter.write_line(f"browser tests: {len(shots)} screenshot(s) of the rendered pages in {SHOTS}")

@@ -5,8 +5,9 @@ the book, plus the index, general index and search pages, in both editions (Engl
 Chinese under zh/, tools/i18n.py), must show: no console errors, no failed
 or external requests, typeset math, mermaid diagrams drawn as SVG, no widget placeholders, loaded
 images; and every explorer must change its figure when a control moves. A screenshot of each
-page is saved under _build/screenshots/book/ (the whole page as JPEG, the phone view and
-the moved explorers as PNG).
+page is saved under _build/screenshots/book/: its first screen at 1280x900 as JPEG (the whole page
+with ``BOOK_SCREENSHOTS=full``, for a reviewer; seconds on a tall page), the phone view and the moved
+explorers as PNG.
 """
 
 from __future__ import annotations

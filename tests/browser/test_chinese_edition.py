@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, NavigableString
 
 from tools.i18n import PREFIX
 
-from .checks import new_context, serve
+from .checks import POLL_MS, new_context, serve
 from .conftest import ROOT
 from .test_book import toc_pages
 
@@ -108,20 +108,29 @@ def _pages_using(book_html: Path, word: str) -> tuple[set[str], set[str]]:
     return prose, headings
 
 
-@pytest.mark.parametrize("word", ["注意力", "掩码"])
-def test_chinese_search_finds_the_pages_that_use_a_word(book_html, browser, word):
-    uses, titled = _pages_using(book_html, word)
-    assert titled, f"no Chinese page has {word} in a heading: the test would prove little"
+@pytest.fixture(scope="module")
+def site(book_html: Path, browser):
+    """The book served, and one browser context for the searches (the second finds the index in its cache)."""
     with serve(book_html) as base:
         context = new_context(browser)
-        page = context.new_page()
-        page.goto(f"{base}{PREFIX}/search.html?q={word}")
-        # Sphinx lists the results one by one, then writes "found N pages" (translated) in the summary
-        page.wait_for_function("() => { const m = document.querySelector('#search-results p.search-summary')"
-                               "?.textContent.match(/\\d+/); return m && document.querySelectorAll("
-                               "'#search-results ul.search > li').length === Number(m[0]); }", timeout=30_000)
-        hrefs = page.eval_on_selector_all("#search-results ul.search > li > a", "links => links.map(a => a.href)")
+        yield base, context
         context.close()
+
+
+@pytest.mark.parametrize("word", ["注意力", "掩码"])
+def test_chinese_search_finds_the_pages_that_use_a_word(book_html, site, word):
+    uses, titled = _pages_using(book_html, word)
+    assert titled, f"no Chinese page has {word} in a heading: the test would prove little"
+    base, context = site
+    page = context.new_page()
+    page.goto(f"{base}{PREFIX}/search.html?q={word}")
+    # Sphinx lists the results one by one, then writes "found N pages" (translated) in the summary
+    page.wait_for_function("() => { const m = document.querySelector('#search-results p.search-summary')"
+                           "?.textContent.match(/\\d+/); return m && document.querySelectorAll("
+                           "'#search-results ul.search > li').length === Number(m[0]); }", timeout=30_000,
+                           polling=POLL_MS)
+    hrefs = page.eval_on_selector_all("#search-results ul.search > li > a", "links => links.map(a => a.href)")
+    page.close()
     found = {unquote(urlparse(h).path).split(f"/{PREFIX}/", 1)[1] for h in hrefs}
     assert found <= uses, f"results for {word} on pages that do not use it: {sorted(found - uses)}"
     assert titled <= found, f"pages with {word} in a heading that the search missed: {sorted(titled - found)}"

@@ -27,7 +27,7 @@ import pytest
 
 from tools.lab import GRADING_HINT
 
-from .checks import new_context
+from .checks import POLL_MS, new_context
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = "04_formula.ipynb"  # an explorer and three folded solutions
@@ -128,13 +128,22 @@ def _myst_missing(url: str, token: str) -> str | None:
     return None
 
 
-@pytest.fixture
-def page(lab, browser):
+@pytest.fixture(scope="module")
+def context(lab, browser):
+    """One browser for both tests, as a learner has: the second opens JupyterLab with its scripts in the HTTP cache."""
     context = new_context(browser)
     context.set_default_timeout(WAIT_MS)
-    yield context.new_page()
+    yield context
     context.close()
-    assert not context.blocked, f"requests outside localhost: {context.blocked[:5]}"
+
+
+@pytest.fixture
+def page(context):
+    before = len(context.blocked)
+    page = context.new_page()
+    yield page
+    page.close()
+    assert not context.blocked[before:], f"requests outside localhost: {context.blocked[before:][:5]}"
 
 
 def _open(page, lab: Lab, name: str):
@@ -143,12 +152,13 @@ def _open(page, lab: Lab, name: str):
     _wait_idle(page)
     # every markdown cell rendered (jupyterlab-myst renders into .myst)
     page.wait_for_function(f"""() => [...document.querySelectorAll('{PANEL} .jp-MarkdownCell')]
-        .every(c => c.querySelector('.myst'))""")
+        .every(c => c.querySelector('.myst'))""", polling=POLL_MS)
 
 
 def _wait_idle(page) -> None:
     """The kernel has started and is idle (the status bar reads "Python 3 (ipykernel) | Idle")."""
-    page.wait_for_function("() => /\\| Idle/.test(document.querySelector('#jp-main-statusbar').textContent)")
+    page.wait_for_function("() => /\\| Idle/.test(document.querySelector('#jp-main-statusbar').textContent)",
+                           polling=POLL_MS)
 
 
 DIRTY = "() => document.querySelector('.lm-TabBar-tab.jp-mod-current').classList.contains('jp-mod-dirty')"
@@ -187,7 +197,8 @@ def _run_all(page) -> float:
         const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
         const failed = [...panel.querySelectorAll('.jp-OutputArea-output')]
             .some(o => o.textContent.includes('Traceback'));
-        return failed || (prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p))); }}""", timeout=180_000)
+        return failed || (prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p))); }}""",
+                           timeout=180_000, polling=POLL_MS)
     _wait_idle(page)
     return time.perf_counter() - start
 
@@ -241,7 +252,7 @@ def test_chapter_opens_clean_renders_myst_runs_and_its_explorer_redraws(page, la
     page.mouse.up()
     # the HTML widget replaces its <img> on a redraw: look the frame up again each time
     page.wait_for_function(f"""src => document.querySelector('{PANEL} .attn-explorer-live img.explorer-frame')
-        .getAttribute('src') !== src""", arg=before)
+        .getAttribute('src') !== src""", arg=before, polling=POLL_MS)
     assert (lab.folder / CHAPTER).read_bytes() == original, "nothing was saved"
 
 
@@ -262,7 +273,7 @@ def test_exercise_check_turns_green_and_the_saved_notebook_grades_from_a_termina
     assert "✗" not in check.locator(".jp-OutputArea").inner_text()
 
     page.keyboard.press("ControlOrMeta+s")
-    page.wait_for_function(f"() => !({DIRTY})()")
+    page.wait_for_function(f"() => !({DIRTY})()", polling=POLL_MS)
     assert "masked_fill(~mask" in (lab.folder / EXERCISE).read_text()
 
     # the grading command of the student guide, typed into a JupyterLab terminal (its output goes to a file)
