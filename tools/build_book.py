@@ -124,15 +124,11 @@ def toc_myst_notebooks(root: Path) -> list[Path]:
 def execute_stale(root: Path, cache_dir: Path, jobs: int, timeout: int) -> int:
     """Execute, in parallel, the notebooks with no valid cached run; cache the results. Returns #failures."""
     notebooks = toc_notebooks(root)
-    if not notebooks:
-        print("execution: none (_config.yml: execute_notebooks is off; the book shows the committed outputs)")
+    if not notebooks:  # and no need to import nbformat and jupyter-cache (~2 s)
+        print("execution: none (_config.yml turns it off, or the toc has no notebook): the book shows the "
+              "committed outputs", flush=True)
         return 0
     import json
-
-    notebooks = toc_notebooks(root)
-    if not notebooks:  # e.g. the browser tests' fixture book: no need to import nbformat and jupyter-cache (~2 s)
-        print("execution: no notebook to execute", flush=True)
-        return 0
 
     import nbformat
     from jupyter_cache import get_cache
