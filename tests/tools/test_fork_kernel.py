@@ -15,6 +15,7 @@ from nbclient import NotebookClient
 
 from attn_course._kernels import AsyncIPCKernelManager, IPCKernelManager
 from tools import fork_kernel
+from tools.fork_kernel import pytest_plugin
 from tools.fork_kernel.zygote import Server
 
 pytestmark = pytest.mark.skipif(not fork_kernel.supported(), reason="the zygote needs Linux (pidfds)")
@@ -39,7 +40,12 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def zygote():
+def zygote(pytestconfig):
+    """The zygote nbval's kernels come from in this process, if the plugin started one; else one of our own."""
+    shared = pytest_plugin.serving_zygote(pytestconfig)
+    if shared is not None and os.environ.get(fork_kernel.SOCKET_ENV) == shared.path:
+        yield shared
+        return
     with fork_kernel.serving() as running:
         yield running
 

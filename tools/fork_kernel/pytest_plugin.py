@@ -15,6 +15,7 @@ import pytest
 from tools import fork_kernel
 
 _SERVING = pytest.StashKey[contextlib.ExitStack]()
+_ZYGOTE = pytest.StashKey[fork_kernel.Zygote | None]()
 
 
 def _enabled(config: pytest.Config) -> bool:
@@ -29,8 +30,18 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     if _enabled(session.config) and any(type(item).__module__.startswith("nbval") for item in session.items):
         stack = contextlib.ExitStack()
-        stack.enter_context(fork_kernel.serving())
+        session.config.stash[_ZYGOTE] = stack.enter_context(fork_kernel.serving())
         session.config.stash[_SERVING] = stack
+
+
+def serving_zygote(config: pytest.Config) -> fork_kernel.Zygote | None:
+    """The zygote this plugin started in this process (None if it started none, or it has exited).
+
+    Tests of the zygote itself fork their kernels from it too, rather than importing torch and the course
+    once more in a zygote of their own (tests/tools/test_fork_kernel.py).
+    """
+    zygote = config.stash.get(_ZYGOTE, None)
+    return zygote if zygote is not None and zygote.process.poll() is None else None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
