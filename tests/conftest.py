@@ -59,6 +59,24 @@ def _make_qkv(*batch, lq=5, lk=7, dk=8, dv=4, dtype=torch.float32, seed=0, requi
     return draw(lq, dk), draw(lk, dk), draw(lk, dv)
 
 
+@pytest.fixture(autouse=True)
+def _environment_restored():
+    """Each test leaves ``os.environ`` as it found it (as it was after the module and session fixtures' set-up).
+
+    Some torch code sets variables as it runs (``FlopCounterMode`` sets ``TORCHINDUCTOR_CACHE_DIR``). Leaked
+    into the worker, such a variable reaches every kernel nbval starts there later, and the ``python3-fork``
+    zygote, which serves only the environment it was started with, refuses them all: each notebook then
+    imports torch and the course in a normal kernel (tools/fork_kernel).
+    """
+    before = dict(os.environ)
+    yield
+    for key in set(os.environ) - set(before):
+        del os.environ[key]
+    for key, value in before.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
+
+
 @pytest.fixture(scope="session")
 def make_qkv():
     """Factory for seeded q, k, v: ``make_qkv(*batch, lq=5, lk=7, dk=8, dv=4, dtype=..., seed=0)``.

@@ -40,8 +40,30 @@ def _digests(folders: list[Path]) -> dict[str, str]:
     return found
 
 
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/status").read_text().split("PPid:")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _in_a_running_grader(uid: int) -> bool:
+    """Whether the sandbox of ``uid`` (UID_BASE + its supervisor's PID) is one a grader still running holds.
+
+    Its supervisor is then alive, a child of a live sandbox zygote. The grader under test has exited and
+    waited for its zygote, so none of its sandboxes passes this: what does belongs to another grader that
+    runs at the same time (another pytest worker's, or another test run on this machine).
+    """
+    zygote = _parent(uid - UID_BASE)
+    try:
+        return zygote is not None and b"sandboxed.zygote" in Path(f"/proc/{zygote}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def _leftovers() -> list[str]:
-    """Processes that belong to a sandbox: a sandbox uid (run as root), or the attacks' daemon name."""
+    """Processes that belong to a sandbox: a sandbox uid (run as root), or the attacks' daemon name;
+    not those of a sandbox another grader, still running, holds."""
     found = []
     for entry in Path("/proc").iterdir():
         try:
@@ -51,7 +73,8 @@ def _leftovers() -> list[str]:
             comm = (entry / "comm").read_text().strip()
         except (OSError, IndexError, ValueError):
             continue
-        if UID_BASE <= uid < UID_BASE + (1 << 23) or comm == "attn-daemon":
+        sandboxed = UID_BASE <= uid < UID_BASE + (1 << 23) and not _in_a_running_grader(uid)
+        if sandboxed or comm == "attn-daemon":
             found.append(f"{entry.name} ({comm}, uid {uid})")
     return found
 

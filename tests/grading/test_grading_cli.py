@@ -133,15 +133,22 @@ def test_a_course_folder_brings_its_own_sets(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_a_private_course_grades_with_its_own_hidden_tests(tmp_path):
+def test_a_private_course_grades_with_its_own_hidden_tests_exits_0_and_writes_one_gradescope_result(tmp_path):
+    # one grader process for both: a solution scores the private course's points (its part (b) is worth 5 more),
+    # the grader exits 0 on full marks, and --gradescope writes a single result for the single notebook
     course = _course_copy(tmp_path)
     path = tmp_path / "06_positional.ipynb"
     nbformat.write(solved("06_positional"), path)
-    done = subprocess.run([*CLI, "grade", str(path), "--course", str(course), "--json", str(tmp_path / "r.json")],
-                          capture_output=True, text=True, timeout=300)
+    gradescope = tmp_path / "results.json"
+    done = subprocess.run([*CLI, "grade", str(path), "--course", str(course), "--json", str(tmp_path / "r.json"),
+                           "--gradescope", str(gradescope)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     (report,) = json.loads((tmp_path / "r.json").read_text())
     assert report["score"] == report["max_score"] == all_sets()[5].points + 5
+    result = json.loads(gradescope.read_text())
+    assert result["score"] == result["max_score"] == report["score"]
+    assert len(result["tests"]) == len(report["tests"])
+    assert all(t["status"] == "passed" and not t["name"].startswith(str(path)) for t in result["tests"])
 
 
 def test_a_ctrl_c_while_reports_are_written_waits_until_all_are_written():

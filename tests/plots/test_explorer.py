@@ -139,9 +139,9 @@ def _flat(indices, sizes):
     return k
 
 
-def test_frame_order_matches_the_index_the_script_computes():
-    e = _card(describe=None, figsize=(1.0, 0.8))
-    data = _data(e.static_html())
+def test_frame_order_matches_the_index_the_script_computes(card):
+    e, page = card  # its 36 frames, built once for the module
+    data = _data(page)
     names = ["query", "temperature", "step"]
     for indices in np.ndindex(*data["sizes"]):
         alt = data["alts"][_flat(indices, data["sizes"])]
