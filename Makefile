@@ -31,7 +31,11 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "python3 >= 3.10 is required, found " + sys.version)'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt -e '.[dev]'
+	@# pip compiles the bytecode on one core; compileall uses them all (it writes the .pyc files even when
+	@# PYTHONDONTWRITEBYTECODE is set). Like pip, it ignores a file that does not compile (a template, a test
+	@# written for another Python), so its exit status is not checked.
+	$(BIN)/python -m compileall -q -q -j 0 $(VENV)/lib || true
 	@touch $(STAMP)
 
 # MathJax and mermaid from the npm registry (tools/web/package-lock.json), served by the book itself.
