@@ -58,7 +58,7 @@ import yaml
 
 from tools import fork_kernel
 from tools.chapter_deps import Package, chapter_modules
-from tools.toc import toc_files
+from tools.toc import book_files, toc_files
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -76,7 +76,7 @@ def inputs_fingerprint(root: Path) -> str:
     """Name, size and mtime of every file the rendered book depends on (sources, config, tools, package)."""
     digest = hashlib.sha256(package_fingerprint().encode())
     files = [root / name for name in ("_config.yml", "_toc.yml", "references.bib")]
-    files += sorted(p for p in (root / "book").rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts)
+    files += book_files(root)
     files += sorted((root / "_static").glob("*")) if (root / "_static").is_dir() else []
     files += sorted((root / "locale").rglob("*.po")) + sorted((REPO / "tools" / "templates").glob("*"))
     files += sorted((REPO / "tools").glob("*.py")) + sorted((REPO / "tools" / "web").glob("package*.json"))

@@ -30,6 +30,8 @@ import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from tools.toc import book_files
+
 REPO = Path(__file__).resolve().parent.parent
 LANGUAGE = "zh_CN"
 #: Where each edition lives under _build/html: English at the root, Chinese in this folder.
@@ -116,7 +118,7 @@ def sources_fingerprint(root: Path) -> str:
     pages, the Sphinx extensions and templates in tools/, and the pinned versions (constraints.txt)."""
     digest = hashlib.sha256()
     files = [root / name for name in ("_config.yml", "_toc.yml", "references.bib")]
-    files += sorted(p for p in (root / "book").rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts)
+    files += book_files(root)
     files += sorted((REPO / "tools").glob("*.py")) + sorted((REPO / "tools" / "templates").glob("*"))
     files += [REPO / "constraints.txt"]
     for path in files:

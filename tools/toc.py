@@ -1,4 +1,4 @@
-"""The table of contents: the files ``_toc.yml`` puts in the book, in reading order."""
+"""The table of contents: the files ``_toc.yml`` puts in the book, in reading order; and the files under ``book/``."""
 
 from __future__ import annotations
 
@@ -26,3 +26,13 @@ def toc_files(root: Path) -> list[str]:
     for part in toc.get("parts", []):
         walk(part.get("chapters", []))
     return files
+
+
+#: Folders under book/ that are no source of the book: Jupyter's checkpoints, Python's bytecode caches
+#: (pytest writes book/__pycache__/ when it loads book/conftest.py).
+NOT_SOURCES = {".ipynb_checkpoints", "__pycache__"}
+
+
+def book_files(root: Path) -> list[Path]:
+    """Every file under ``root/book`` a build could read, sorted (for the fingerprints of what a build read)."""
+    return sorted(p for p in (Path(root) / "book").rglob("*") if p.is_file() and not NOT_SOURCES & set(p.parts))

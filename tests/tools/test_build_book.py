@@ -57,3 +57,24 @@ def test_toc_notebooks_follow_the_toc_and_execute_exclude_patterns(tmp_path):
     assert [p.name for p in build_book.toc_notebooks(tmp_path)] == ["b.ipynb", "a.ipynb"]
     (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: 'off'\n")
     assert build_book.toc_notebooks(tmp_path) == []
+
+
+def test_bytecode_caches_and_checkpoints_under_book_are_not_sources(tmp_path):
+    """pytest writes book/__pycache__/ when it loads book/conftest.py: that must not make the book, or the
+    templates `make book` extracted for the catalogues' gate, look out of date."""
+    from tools import i18n
+    from tools.toc import book_files
+
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "intro.md").write_text("# Intro\n")
+    (tmp_path / "book" / "conftest.py").write_text("")
+    before = build_book.inputs_fingerprint(tmp_path), i18n.sources_fingerprint(tmp_path)
+    for folder, name in (("__pycache__", "conftest.cpython-311-pytest-9.2.0.pyc"), (".ipynb_checkpoints", "a.ipynb")):
+        (tmp_path / "book" / folder).mkdir()
+        (tmp_path / "book" / folder / name).write_text("x")
+    assert [p.name for p in book_files(tmp_path)] == ["conftest.py", "intro.md"]
+    assert (build_book.inputs_fingerprint(tmp_path), i18n.sources_fingerprint(tmp_path)) == before
+    (tmp_path / "book" / "intro.md").write_text("# Intro, edited\n")
+    after = build_book.inputs_fingerprint(tmp_path), i18n.sources_fingerprint(tmp_path)
+    assert after[0] != before[0] and after[1] != before[1]
