@@ -53,6 +53,7 @@ class Package:
                 self.packages.add(".".join(parts))
             self.files[".".join(parts)] = path
         self.exports: dict[str, str] = {}  # name in __init__ -> defining module
+        self._data: dict[Path, list[Path]] = {}  # folder -> its data files (data_files)
         init = _parse((self.dir / "__init__.py").read_text()) if (self.dir / "__init__.py").exists() else None
         for node in ast.walk(init) if init else []:
             if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
@@ -103,16 +104,19 @@ class Package:
 
     def data_files(self, module: str) -> list[Path]:
         """The files other than Python beside ``module``, in folders that are not packages of their own
-        (``lessons/data/*.json`` for ``lessons.bench``, ``data/text/*`` for ``data.corpus``)."""
+        (``lessons/data/*.json`` for ``lessons.bench``, ``data/text/*`` for ``data.corpus``); found once per folder."""
         folder = self.files[module].parent
-        found = []
-        for path in sorted(folder.rglob("*")):
-            between = path.relative_to(folder).parts[:-1]
-            inner = [folder.joinpath(*between[: i + 1]) for i in range(len(between))]
-            if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in between \
-                    and not any((d / "__init__.py").exists() for d in inner):
-                found.append(path)
-        return found
+        if folder not in self._data:
+            found, todo = [], [folder]
+            while todo:
+                for path in todo.pop().iterdir():
+                    if path.is_dir():
+                        if path.name != "__pycache__" and not (path / "__init__.py").exists():
+                            todo.append(path)
+                    elif path.suffix not in (".py", ".pyc"):
+                        found.append(path)
+            self._data[folder] = sorted(found)
+        return self._data[folder]
 
     def fingerprint(self, modules: set[str], extra: bytes = b"") -> str:
         """A hash of ``modules``' source and data files (every module's, for ``{WHOLE}``) and ``extra``."""

@@ -44,8 +44,9 @@ def recorded_fingerprints(record: Path = RECORD) -> dict[str, str]:
     return json.loads(record.read_text(encoding="utf-8"))["chapters"] if record.exists() else {}
 
 
-def chapter_fingerprint(path: Path, root: Path = ROOT) -> str:
-    return outputs_fingerprint(path, Package(root), (root / "constraints.txt").read_bytes())
+def chapter_fingerprint(path: Path, root: Path = ROOT, package: Package | None = None) -> str:
+    """``outputs_fingerprint`` of the chapter at ``path`` (``package``: one already read from ``root``, to reuse)."""
+    return outputs_fingerprint(path, package or Package(root), (root / "constraints.txt").read_bytes())
 
 
 def record_chapter(path: Path, record: Path = RECORD) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import attn_course
+from tools.chapter_deps import Package
 from tools.execute_notebooks import chapter_fingerprint, recorded_fingerprints
 from tools.toc import toc_files
 
@@ -56,12 +57,17 @@ def test_notebook_is_in_the_toc(path):
     assert str(path.relative_to(ROOT).with_suffix("")) in toc_files(ROOT)
 
 
+@pytest.fixture(scope="module")
+def package():
+    return Package(ROOT)  # read once for every chapter
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_committed_outputs_come_from_the_current_code(path):
+def test_committed_outputs_come_from_the_current_code(path, package):
     """The book shows the committed outputs and executes nothing (_config.yml). nbval checks that the text
     outputs come out the same; this checks that the whole run, figures included, is one of the current
     code cells, attn_course modules and pins (tools/chapter_deps.py: outputs_fingerprint)."""
-    assert recorded_fingerprints().get(path.name) == chapter_fingerprint(path), (
+    assert recorded_fingerprints().get(path.name) == chapter_fingerprint(path, package=package), (
         f"{path.name}: its outputs were made from other code, attn_course modules or pins than the current ones; "
         f"run `.venv/bin/python tools/execute_notebooks.py book/{path.name}` and commit the result"
     )
