@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -189,8 +190,11 @@ def test_shutdown_leaves_no_process_behind(zygote, tmp_path, now):
     assert _gone(launcher) and _gone(kernel)
     if now:  # killing the kernel's stand-in kills its process group, as for a fresh kernel
         assert _gone(child)
-    else:
-        os.kill(child, 9)
+    else:  # tidy up the child, if it is still there: a kernel slow to exit (under load) is sent SIGTERM on its
+        # process group after half of jupyter_client's shutdown_wait_time, which ends the child too, as it
+        # would a fresh kernel's
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, 9)
 
 
 @pytest.mark.slow
